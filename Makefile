@@ -1,0 +1,43 @@
+# Guanxi: `make run` serves the CRM with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test test-sqlite test-postgres lint bench messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $$(scripts/find-python) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/guanxi setup
+	$(BIN)/guanxi collectstatic --noinput --verbosity 0
+	@echo "Guanxi: http://127.0.0.1:$${PORT:-8000}"
+	$(BIN)/guanxi serve
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy guanxi config
+	$(BIN)/lint-imports
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -q
+
+test-postgres: $(STAMP)
+	scripts/with-postgres $(BIN)/pytest -q
+
+test: lint test-sqlite test-postgres
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+messages: $(STAMP)
+	cd guanxi && ../$(BIN)/guanxi makemessages -l zh_Hans --ignore '*/migrations/*' && ../$(BIN)/guanxi compilemessages
+
+clean:
+	rm -rf $(VENV) var

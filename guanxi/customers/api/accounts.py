@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from guanxi.customers import selectors
+from guanxi.customers.api.common import (
+    ListFilters,
+    expected_version,
+    get_visible,
+    owner_for,
+    owner_id_for,
+    page_of,
+    set_etag,
+)
+from guanxi.customers.api.schemas import (
+    AccountCreate,
+    AccountOut,
+    AccountPage,
+    AccountUpdate,
+    account_out,
+)
+from guanxi.customers.models import Account
+from guanxi.customers.services.accounts import account_create, account_delete, account_update
+from guanxi.platform.idempotency import idempotent_create, json_response
+
+router = Router()
+
+
+def _service_fields(request: HttpRequest, payload: Any) -> dict[str, Any]:
+    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    if "owner" in fields:
+        fields["owner"] = owner_for(request, fields["owner"])
+    for name in (
+        "industry",
+        "size",
+        "website",
+        "province",
+        "city",
+        "district",
+        "street",
+        "description",
+    ):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+    return fields
+
+
+def _one(request: HttpRequest, account_id: uuid.UUID) -> Account:
+    return get_visible(
+        selectors.accounts_visible_to(request.user)
+        .select_related("owner")
+        .prefetch_related("tags"),
+        account_id,
+    )
+
+
+@router.get("", response=AccountPage, summary="List or search accounts")
+def list_accounts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+    accounts = selectors.account_list(
+        request.user,
+        q=filters.q,
+        owner_id=owner_id_for(request, filters.owner),
+        tag=filters.tag,
+        province=filters.province,
+        updated_since=filters.updated_since,
+    )
+    return page_of(accounts, filters, lambda a: account_out(a))
+
+
+@router.post("", response={201: AccountOut}, summary="Create an account")
+def create_account(request: HttpRequest, payload: AccountCreate) -> HttpResponse:
+    def create() -> tuple[int, dict[str, Any]]:
+        account = account_create(actor=request.user, **_service_fields(request, payload))
+        duplicates = selectors.account_duplicates(
+            request.user, name=account.name, exclude_id=account.pk
+        )
+        body = account_out(account, possible_duplicates=[d.public_id for d in duplicates])
+        return 201, AccountOut.model_validate(body).model_dump(mode="json")
+
+    return json_response(*idempotent_create(request, create))
+
+
+@router.get("/{account_id}", response=AccountOut, summary="Get an account")
+def get_account(request: HttpRequest, account_id: uuid.UUID, response: HttpResponse) -> Any:
+    account = _one(request, account_id)
+    set_etag(response, account.version)
+    return account_out(account)
+
+
+@router.patch("/{account_id}", response=AccountOut, summary="Update an account")
+def update_account(
+    request: HttpRequest, account_id: uuid.UUID, payload: AccountUpdate, response: HttpResponse
+) -> Any:
+    account = _one(request, account_id)
+    version = expected_version(request, payload.version, account.version)
+    account_update(
+        actor=request.user, account=account, version=version, **_service_fields(request, payload)
+    )
+    account = _one(request, account_id)
+    set_etag(response, account.version)
+    return account_out(account)
+
+
+@router.delete("/{account_id}", response={204: None}, summary="Delete an account (restorable)")
+def delete_account(request: HttpRequest, account_id: uuid.UUID) -> Status:
+    account_delete(actor=request.user, account=_one(request, account_id))
+    return Status(204, None)

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from guanxi.customers import selectors
+from guanxi.customers.api.common import (
+    ListFilters,
+    expected_version,
+    get_visible,
+    owner_for,
+    owner_id_for,
+    page_of,
+    set_etag,
+)
+from guanxi.customers.api.schemas import (
+    ContactCreate,
+    ContactOut,
+    ContactPage,
+    ContactUpdate,
+    contact_out,
+)
+from guanxi.customers.models import Contact
+from guanxi.customers.services.contacts import (
+    clean_emails,
+    contact_create,
+    contact_delete,
+    contact_update,
+)
+from guanxi.platform.idempotency import idempotent_create, json_response
+
+router = Router()
+
+
+def _dump(contact: Contact, **extra: Any) -> dict[str, Any]:
+    return ContactOut.model_validate(contact_out(contact, **extra)).model_dump(mode="json")
+
+
+def _service_fields(request: HttpRequest, payload: Any) -> dict[str, Any]:
+    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    if "phones" in fields:
+        fields["phones"] = [p if isinstance(p, str) else dict(p) for p in fields["phones"]]
+    if "account" in fields:
+        account_id = fields["account"]
+        fields["account"] = (
+            get_visible(selectors.accounts_visible_to(request.user), account_id)
+            if account_id
+            else None
+        )
+    if "owner" in fields:
+        fields["owner"] = owner_for(request, fields["owner"])
+    for name in (
+        "title",
+        "account_role",
+        "wechat_id",
+        "gender",
+        "source",
+        "province",
+        "city",
+        "district",
+        "street",
+        "description",
+    ):
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+    return fields
+
+
+def _one(request: HttpRequest, contact_id: uuid.UUID) -> Contact:
+    return get_visible(
+        selectors.with_contact_details(selectors.contacts_visible_to(request.user)), contact_id
+    )
+
+
+@router.get("", response=ContactPage, summary="List or search contacts")
+def list_contacts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
+    contacts = selectors.contact_list(
+        request.user,
+        q=filters.q,
+        owner_id=owner_id_for(request, filters.owner),
+        tag=filters.tag,
+        province=filters.province,
+        updated_since=filters.updated_since,
+    )
+    return page_of(contacts, filters, lambda c: contact_out(c))
+
+
+@router.post("", response={201: ContactOut}, summary="Create a contact")
+def create_contact(request: HttpRequest, payload: ContactCreate) -> HttpResponse:
+    def create() -> tuple[int, dict[str, Any]]:
+        fields = _service_fields(request, payload)
+        contact = contact_create(actor=request.user, **fields)
+        duplicates = selectors.contact_duplicates(
+            request.user,
+            phones=[p.number for p in contact.phones.all()],
+            emails=clean_emails(fields.get("emails") or []),
+            name=contact.name,
+            account_id=contact.account_id,
+            exclude_id=contact.pk,
+        )
+        return 201, _dump(contact, possible_duplicates=[d.public_id for d in duplicates])
+
+    response = json_response(*idempotent_create(request, create))
+    return response
+
+
+@router.get("/{contact_id}", response=ContactOut, summary="Get a contact")
+def get_contact(request: HttpRequest, contact_id: uuid.UUID, response: HttpResponse) -> Any:
+    contact = _one(request, contact_id)
+    set_etag(response, contact.version)
+    return contact_out(contact)
+
+
+@router.patch("/{contact_id}", response=ContactOut, summary="Update a contact")
+def update_contact(
+    request: HttpRequest, contact_id: uuid.UUID, payload: ContactUpdate, response: HttpResponse
+) -> Any:
+    contact = _one(request, contact_id)
+    version = expected_version(request, payload.version, contact.version)
+    contact_update(
+        actor=request.user, contact=contact, version=version, **_service_fields(request, payload)
+    )
+    contact = _one(request, contact_id)
+    set_etag(response, contact.version)
+    return contact_out(contact)
+
+
+@router.delete("/{contact_id}", response={204: None}, summary="Delete a contact (restorable)")
+def delete_contact(request: HttpRequest, contact_id: uuid.UUID) -> Status:
+    contact_delete(actor=request.user, contact=_one(request, contact_id))
+    return Status(204, None)

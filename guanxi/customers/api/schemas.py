@@ -1,0 +1,262 @@
+"""API shapes for contacts, accounts and activities."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import Field, StringConstraints
+
+from guanxi.customers.models import Account, Activity, Contact
+from guanxi.customers.phones import display_phone
+
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=20000)]
+TagName = Annotated[str, StringConstraints(max_length=40)]
+
+
+class PhoneIn(Schema):
+    number: Annotated[str, StringConstraints(max_length=40)]
+    kind: Annotated[str, StringConstraints(max_length=10)] = "mobile"
+
+
+PhoneField = Annotated[str, StringConstraints(max_length=40)] | PhoneIn
+EmailField = Annotated[str, StringConstraints(max_length=254)]
+
+
+class ContactWrite(Schema):
+    name: ShortText | None = None
+    phones: list[PhoneField] | None = Field(None, max_length=10)
+    emails: list[EmailField] | None = Field(None, max_length=10)
+    title: ShortText | None = None
+    account: uuid.UUID | None = None
+    account_role: ShortText | None = None
+    wechat_id: ShortText | None = None
+    birthday: datetime.date | None = None
+    gender: ShortText | None = None
+    source: ShortText | None = None
+    province: ShortText | None = None
+    city: ShortText | None = None
+    district: ShortText | None = None
+    street: ShortText | None = None
+    description: LongText | None = None
+    visibility: ShortText | None = None
+    owner: ShortText | None = None
+    tags: list[TagName] | None = Field(None, max_length=20)
+
+
+class ContactCreate(ContactWrite):
+    name: ShortText
+
+
+class ContactUpdate(ContactWrite):
+    version: int | None = Field(None, ge=1)
+
+
+class PhoneOut(Schema):
+    number: str
+    kind: str
+    display: str
+
+
+class ContactOut(Schema):
+    id: uuid.UUID
+    name: str
+    pinyin: str
+    title: str
+    phones: list[PhoneOut]
+    emails: list[str]
+    account: uuid.UUID | None
+    account_name: str | None
+    account_role: str
+    wechat_id: str
+    birthday: datetime.date | None
+    gender: str
+    source: str
+    province: str
+    city: str
+    district: str
+    street: str
+    description: str
+    visibility: str
+    owner: str
+    tags: list[str]
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    possible_duplicates: list[uuid.UUID] = []
+
+
+def contact_out(contact: Contact, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": contact.public_id,
+        "name": contact.name,
+        "pinyin": contact.pinyin,
+        "title": contact.title,
+        "phones": [
+            {"number": p.number, "kind": p.kind, "display": display_phone(p.number)}
+            for p in contact.phones.all()
+        ],
+        "emails": [e.email for e in contact.emails.all()],
+        "account": contact.account.public_id if contact.account else None,
+        "account_name": contact.account.name if contact.account else None,
+        "account_role": contact.account_role,
+        "wechat_id": contact.wechat_id,
+        "birthday": contact.birthday,
+        "gender": contact.gender,
+        "source": contact.source,
+        "province": contact.province,
+        "city": contact.city,
+        "district": contact.district,
+        "street": contact.street,
+        "description": contact.description,
+        "visibility": contact.visibility,
+        "owner": contact.owner.username,
+        "tags": sorted(t.name for t in contact.tags.all()),
+        "version": contact.version,
+        "created_at": contact.created_at,
+        "updated_at": contact.updated_at,
+        **extra,
+    }
+
+
+class ContactPage(Schema):
+    items: list[ContactOut]
+    next_cursor: str | None
+
+
+class AccountWrite(Schema):
+    name: ShortText | None = None
+    industry: ShortText | None = None
+    size: ShortText | None = None
+    website: Annotated[str, StringConstraints(max_length=300)] | None = None
+    province: ShortText | None = None
+    city: ShortText | None = None
+    district: ShortText | None = None
+    street: ShortText | None = None
+    description: LongText | None = None
+    visibility: ShortText | None = None
+    owner: ShortText | None = None
+    tags: list[TagName] | None = Field(None, max_length=20)
+
+
+class AccountCreate(AccountWrite):
+    name: ShortText
+
+
+class AccountUpdate(AccountWrite):
+    version: int | None = Field(None, ge=1)
+
+
+class AccountOut(Schema):
+    id: uuid.UUID
+    name: str
+    industry: str
+    size: str
+    website: str
+    province: str
+    city: str
+    district: str
+    street: str
+    description: str
+    visibility: str
+    owner: str
+    tags: list[str]
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    possible_duplicates: list[uuid.UUID] = []
+
+
+def account_out(account: Account, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": account.public_id,
+        **{
+            name: getattr(account, name)
+            for name in (
+                "name",
+                "industry",
+                "size",
+                "website",
+                "province",
+                "city",
+                "district",
+                "street",
+                "description",
+                "visibility",
+                "version",
+                "created_at",
+                "updated_at",
+            )
+        },
+        "owner": account.owner.username,
+        "tags": sorted(t.name for t in account.tags.all()),
+        **extra,
+    }
+
+
+class AccountPage(Schema):
+    items: list[AccountOut]
+    next_cursor: str | None
+
+
+class ActivityCreate(Schema):
+    kind: Annotated[str, StringConstraints(max_length=10)]
+    subject: ShortText = ""
+    body: LongText = ""
+    contact: uuid.UUID | None = None
+    account: uuid.UUID | None = None
+    occurred_at: datetime.datetime | None = None
+    due_at: datetime.datetime | None = None
+    assignee: ShortText | None = None
+
+
+class ActivityUpdate(Schema):
+    version: int | None = Field(None, ge=1)
+    subject: ShortText | None = None
+    body: LongText | None = None
+    due_at: datetime.datetime | None = None
+    done: bool | None = None
+
+
+class ActivityOut(Schema):
+    id: uuid.UUID
+    kind: str
+    subject: str
+    body: str
+    contact: uuid.UUID | None
+    account: uuid.UUID | None
+    occurred_at: datetime.datetime
+    due_at: datetime.datetime | None
+    assignee: str | None
+    done: bool
+    created_by: str
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+def activity_out(activity: Activity) -> dict[str, Any]:
+    return {
+        "id": activity.public_id,
+        "kind": activity.kind,
+        "subject": activity.subject,
+        "body": activity.body,
+        "contact": activity.contact.public_id if activity.contact else None,
+        "account": activity.account.public_id if activity.account else None,
+        "occurred_at": activity.occurred_at,
+        "due_at": activity.due_at,
+        "assignee": activity.assignee.username if activity.assignee else None,
+        "done": activity.done_at is not None,
+        "created_by": activity.created_by.username,
+        "version": activity.version,
+        "created_at": activity.created_at,
+        "updated_at": activity.updated_at,
+    }
+
+
+class ActivityPage(Schema):
+    items: list[ActivityOut]
+    next_cursor: str | None

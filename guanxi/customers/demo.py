@@ -1,0 +1,458 @@
+"""Deterministic, realistic bilingual demo data, written through the bulk path.
+
+The same ``seed`` gives the same customers on every machine (names, +86 mobiles, provinces and
+cities, companies, activities). Search keys are built by the same code as for hand-made records,
+so demo data searches exactly like real data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from guanxi.core.bulk import insert_rows, next_id, reset_sequences
+from guanxi.customers import search
+from guanxi.customers.models import (
+    Account,
+    AccountSearchToken,
+    Activity,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactSearchToken,
+)
+from guanxi.customers.names import name_pinyin
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍鹏建华红辉丹玲飞桂兰鑫波斌宇浩凯健俊帆帅旭宁龙林欢阳建国婷亮成峰雪琳晨志强慧倩颖佳楠"
+LATIN_FIRST = [
+    "James",
+    "Mary",
+    "John",
+    "Linda",
+    "David",
+    "Emma",
+    "Michael",
+    "Sophia",
+    "Daniel",
+    "Olivia",
+    "Kevin",
+    "Grace",
+    "Eric",
+    "Lucy",
+    "Tony",
+    "Helen",
+    "Peter",
+    "Amy",
+]
+LATIN_LAST = [
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Wilson",
+    "Taylor",
+    "Lee",
+    "Walker",
+    "Young",
+    "Chen",
+    "Wong",
+    "Lam",
+    "Ho",
+    "Clark",
+    "Lewis",
+    "Hall",
+    "Allen",
+]
+PLACES = {
+    "北京市": ["北京市"],
+    "上海市": ["上海市"],
+    "天津市": ["天津市"],
+    "重庆市": ["重庆市"],
+    "广东省": ["广州市", "深圳市", "佛山市", "东莞市"],
+    "浙江省": ["杭州市", "宁波市", "温州市"],
+    "江苏省": ["南京市", "苏州市", "无锡市"],
+    "四川省": ["成都市", "绵阳市"],
+    "湖北省": ["武汉市", "宜昌市"],
+    "山东省": ["济南市", "青岛市", "烟台市"],
+    "福建省": ["福州市", "厦门市"],
+    "河南省": ["郑州市", "洛阳市"],
+    "湖南省": ["长沙市"],
+    "陕西省": ["西安市"],
+    "辽宁省": ["沈阳市", "大连市"],
+}
+DISTRICTS = ["朝阳区", "海淀区", "浦东新区", "天河区", "南山区", "西湖区", "鼓楼区", "武侯区"]
+COMPANY_WORDS = "华联盛通达恒信泰和瑞祥鑫源宏远博安嘉兴创新天成金鼎东方中科"
+COMPANY_KINDS = ["科技", "贸易", "餐饮", "酒店", "汽车销售", "物业管理", "电子", "咨询", "零售"]
+COMPANY_SUFFIX = ["有限公司", "股份有限公司", "集团有限公司"]
+INDUSTRIES = ["酒店", "餐饮", "零售", "汽车", "物业", "制造", "软件", "咨询"]
+MOBILE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "170",
+    "176",
+    "177",
+    "178",
+    "180",
+    "181",
+    "182",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "199",
+]
+SOURCES = ["门店", "官网", "展会", "转介绍", "微信", "电话"]
+TAGS_NOTE = ["VIP", "会员", "新客户", "老客户"]
+NOTE_TEXTS = [
+    "电话回访，客户满意。",
+    "客户询问会员卡积分。",
+    "Discussed renewal of the annual contract.",
+    "到店消费，推荐新品。",
+    "Sent the price list by e-mail.",
+    "客户反馈服务响应慢，已安排跟进。",
+]
+BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    contacts: int
+    accounts: int
+    activities: int
+
+
+def demo_size(contacts: int) -> DemoSize:
+    return DemoSize(contacts=contacts, accounts=max(1, contacts // 10), activities=contacts // 2)
+
+
+def _uuid(rng: random.Random) -> uuid.UUID:
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
+def _person_name(rng: random.Random) -> str:
+    if rng.random() < 0.1:
+        return f"{rng.choice(LATIN_FIRST)} {rng.choice(LATIN_LAST)}"
+    given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+    return rng.choice(SURNAMES) + given
+
+
+def _company_name(rng: random.Random, city: str) -> str:
+    words = rng.choice(COMPANY_WORDS) + rng.choice(COMPANY_WORDS)
+    return (
+        f"{city.removesuffix('市')}{words}{rng.choice(COMPANY_KINDS)}{rng.choice(COMPANY_SUFFIX)}"
+    )
+
+
+def _batches(total: int) -> Iterator[range]:
+    for start in range(0, total, BATCH):
+        yield range(start, min(total, start + BATCH))
+
+
+def generate(
+    *,
+    org_id: int,
+    owner_ids: list[int],
+    contacts: int,
+    seed: int = 1,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> DemoSize:
+    """Write ``contacts`` contacts, a tenth as many accounts, and activities for half of them."""
+    size = demo_size(contacts)
+    rng = random.Random(seed)
+    now = timezone.now()
+    report = progress or (lambda stage, done, total: None)
+    places = list(PLACES.items())
+
+    account_start = next_id(Account)
+    account_places: list[tuple[str, str]] = []
+    for batch in _batches(size.accounts):
+        rows: list[tuple[Any, ...]] = []
+        tokens: list[tuple[Any, ...]] = []
+        for offset in batch:
+            province, cities = rng.choice(places)
+            city = rng.choice(cities)
+            name = _company_name(rng, city)
+            pk = account_start + offset
+            account_places.append((province, city))
+            created = now - datetime.timedelta(days=rng.randint(0, 900))
+            rows.append(
+                (
+                    pk,
+                    _uuid(rng),
+                    created,
+                    created,
+                    org_id,
+                    1,
+                    rng.choice(owner_ids),
+                    None,
+                    "org",
+                    province,
+                    city,
+                    rng.choice(DISTRICTS),
+                    "",
+                    "",
+                    None,
+                    name,
+                    rng.choice(INDUSTRIES),
+                    "",
+                    "",
+                )
+            )
+            tokens.extend((pk, key) for key in sorted(search.account_keys(name=name)))
+        with transaction.atomic():
+            insert_rows(
+                Account,
+                [
+                    "id",
+                    "public_id",
+                    "created_at",
+                    "updated_at",
+                    "org_id",
+                    "version",
+                    "owner_id",
+                    "team_id",
+                    "visibility",
+                    "province",
+                    "city",
+                    "district",
+                    "street",
+                    "description",
+                    "deleted_at",
+                    "name",
+                    "industry",
+                    "size",
+                    "website",
+                ],
+                rows,
+            )
+            insert_rows(AccountSearchToken, ["account_id", "token"], tokens)
+        report("accounts", batch.stop, size.accounts)
+
+    contact_start = next_id(Contact)
+    phone_seen: set[int] = set()
+    for batch in _batches(size.contacts):
+        rows = []
+        phones: list[tuple[Any, ...]] = []
+        emails: list[tuple[Any, ...]] = []
+        tokens = []
+        for offset in batch:
+            pk = contact_start + offset
+            name = _person_name(rng)
+            at_account = rng.random() < 0.4
+            account_index = rng.randrange(size.accounts)
+            if at_account:
+                province, city = account_places[account_index]
+            else:
+                province, cities = rng.choice(places)
+                city = rng.choice(cities)
+            while True:
+                number = int(rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}")
+                if number not in phone_seen:
+                    phone_seen.add(number)
+                    break
+            e164 = f"+86{number}"
+            created = now - datetime.timedelta(
+                days=rng.randint(0, 900), seconds=rng.randint(0, 86399)
+            )
+            contact_emails = []
+            if rng.random() < 0.5:
+                contact_emails.append(f"user{pk}@example.com")
+            rows.append(
+                (
+                    pk,
+                    _uuid(rng),
+                    created,
+                    created,
+                    org_id,
+                    1,
+                    rng.choice(owner_ids),
+                    None,
+                    "org",
+                    province,
+                    city,
+                    rng.choice(DISTRICTS),
+                    "",
+                    "",
+                    None,
+                    name,
+                    name_pinyin(name),
+                    "",
+                    account_start + account_index if at_account else None,
+                    rng.choice(["decision_maker", "influencer", "user", "other"])
+                    if at_account
+                    else "",
+                    "",
+                    None,
+                    "",
+                    rng.choice(SOURCES),
+                )
+            )
+            phones.append((pk, e164, "mobile", 0))
+            emails.extend((pk, email, "work", 0) for email in contact_emails)
+            tokens.extend(
+                (pk, key)
+                for key in sorted(
+                    search.contact_keys(name=name, phones=[e164], emails=contact_emails)
+                )
+            )
+        with transaction.atomic():
+            insert_rows(
+                Contact,
+                [
+                    "id",
+                    "public_id",
+                    "created_at",
+                    "updated_at",
+                    "org_id",
+                    "version",
+                    "owner_id",
+                    "team_id",
+                    "visibility",
+                    "province",
+                    "city",
+                    "district",
+                    "street",
+                    "description",
+                    "deleted_at",
+                    "name",
+                    "pinyin",
+                    "title",
+                    "account_id",
+                    "account_role",
+                    "wechat_id",
+                    "birthday",
+                    "gender",
+                    "source",
+                ],
+                rows,
+            )
+            insert_rows(ContactPhone, ["contact_id", "number", "kind", "position"], phones)
+            insert_rows(ContactEmail, ["contact_id", "email", "kind", "position"], emails)
+            insert_rows(ContactSearchToken, ["contact_id", "token"], tokens)
+        report("contacts", batch.stop, size.contacts)
+
+    activity_start = next_id(Activity)
+    for batch in _batches(size.activities):
+        rows = []
+        for offset in batch:
+            contact_id = contact_start + rng.randrange(size.contacts)
+            occurred = now - datetime.timedelta(
+                days=rng.randint(0, 365), seconds=rng.randint(0, 86399)
+            )
+            is_task = rng.random() < 0.2
+            owner = rng.choice(owner_ids)
+            due = now + datetime.timedelta(days=rng.randint(-3, 14)) if is_task else None
+            rows.append(
+                (
+                    activity_start + offset,
+                    _uuid(rng),
+                    occurred,
+                    occurred,
+                    org_id,
+                    1,
+                    "task" if is_task else rng.choice(["note", "call", "meeting"]),
+                    "回访客户" if is_task else "",
+                    rng.choice(NOTE_TEXTS),
+                    None,
+                    contact_id,
+                    owner,
+                    occurred,
+                    due,
+                    owner if is_task else None,
+                    None,
+                    None,
+                )
+            )
+        with transaction.atomic():
+            insert_rows(
+                Activity,
+                [
+                    "id",
+                    "public_id",
+                    "created_at",
+                    "updated_at",
+                    "org_id",
+                    "version",
+                    "kind",
+                    "subject",
+                    "body",
+                    "account_id",
+                    "contact_id",
+                    "created_by_id",
+                    "occurred_at",
+                    "due_at",
+                    "assignee_id",
+                    "done_at",
+                    "deleted_at",
+                ],
+                rows,
+            )
+        report("activities", batch.stop, size.activities)
+
+    reset_sequences(
+        Account,
+        Contact,
+        Activity,
+        ContactPhone,
+        ContactEmail,
+        ContactSearchToken,
+        AccountSearchToken,
+    )
+    return size
+
+
+def demo_users() -> list[dict[str, Any]]:
+    """Sample colleagues so that owners, teams and permissions have something to show."""
+    return [
+        {
+            "username": "wangfang",
+            "first_name": "芳",
+            "last_name": "王",
+            "role": "manager",
+            "team": "华东销售",
+        },
+        {
+            "username": "lilei",
+            "first_name": "雷",
+            "last_name": "李",
+            "role": "sales_rep",
+            "team": "华东销售",
+        },
+        {
+            "username": "emma",
+            "first_name": "Emma",
+            "last_name": "",
+            "role": "sales_rep",
+            "team": "华南销售",
+        },
+        {
+            "username": "zhaomin",
+            "first_name": "敏",
+            "last_name": "赵",
+            "role": "service_agent",
+            "team": "客服中心",
+        },
+    ]

@@ -1,0 +1,16 @@
+from guanxi.customers.models.accounts import Account
+from guanxi.customers.models.activities import Activity
+from guanxi.customers.models.base import Tag
+from guanxi.customers.models.contacts import Contact, ContactEmail, ContactPhone
+from guanxi.customers.models.search import AccountSearchToken, ContactSearchToken
+
+__all__ = [
+    "Account",
+    "AccountSearchToken",
+    "Activity",
+    "Contact",
+    "ContactEmail",
+    "ContactPhone",
+    "ContactSearchToken",
+    "Tag",
+]

@@ -1,0 +1,54 @@
+"""Pieces shared by accounts and contacts: owner and visibility, address, soft delete, tags."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.models import OrganizationScopedModel, VersionedModel
+from guanxi.platform.visibility import Visibility
+
+
+class Tag(OrganizationScopedModel):
+    name = models.CharField(_("name"), max_length=40)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "name"], name="customers_tag_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerRecord(OrganizationScopedModel, VersionedModel):
+    """An owned, versioned, soft-deletable customer record with an address."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    team = models.ForeignKey(
+        "platform.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    visibility = models.CharField(
+        _("visible to"), max_length=5, choices=Visibility.choices, default=Visibility.ORGANIZATION
+    )
+    province = models.CharField(_("province"), max_length=40, blank=True, db_index=True)
+    city = models.CharField(_("city"), max_length=40, blank=True)
+    district = models.CharField(_("district"), max_length=40, blank=True)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def address(self) -> str:
+        return " ".join(p for p in (self.province, self.city, self.district, self.street) if p)

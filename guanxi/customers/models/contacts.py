@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.customers.choices import AccountRole, EmailKind, Gender, PhoneKind
+from guanxi.customers.models.base import CustomerRecord
+
+
+class Contact(CustomerRecord):
+    """A person: someone at an account, or a consumer who stands alone."""
+
+    name = models.CharField(_("name"), max_length=100)
+    pinyin = models.CharField(_("pinyin"), max_length=300, blank=True, editable=False)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+    account = models.ForeignKey(
+        "customers.Account",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("account"),
+    )
+    account_role = models.CharField(
+        _("role at the account"),
+        max_length=20,
+        choices=AccountRole.choices,
+        blank=True,
+        default="",
+    )
+    wechat_id = models.CharField(_("WeChat ID"), max_length=60, blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=10, choices=Gender.choices, blank=True, default=""
+    )
+    source = models.CharField(_("source"), max_length=60, blank=True)
+    tags = models.ManyToManyField("customers.Tag", blank=True, related_name="contacts")
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["org", "owner", "-id"], name="customers_contact_owner_idx"),
+            models.Index(fields=["account", "name"], name="customers_contact_account_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactPhone(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(_("phone"), max_length=20, db_index=True, help_text="E.164")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=PhoneKind.choices, default=PhoneKind.MOBILE
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "number"], name="customers_contactphone_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ContactEmail(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
+    email = models.CharField(_("email"), max_length=254, db_index=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=EmailKind.choices, default=EmailKind.WORK
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "email"], name="customers_contactemail_unique_email"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,0 +1,34 @@
+"""Search keys: one row per searchable key of a record, matched by prefix.
+
+Every key is a prefix-searchable string in a namespace: ``w:`` for words (Chinese name suffixes,
+so any part of a name is a prefix of some key; full pinyin and its syllable suffixes; initials;
+Latin words; e-mail addresses), ``f:`` for phone digits from the front and ``r:`` for phone digits
+reversed (so "last four digits" is a prefix too). A B-tree index answers all of these on SQLite
+and PostgreSQL alike, including one- and two-character Chinese queries.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class SearchTokenBase(models.Model):
+    token = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class ContactSearchToken(SearchTokenBase):
+    contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.CASCADE, related_name="search_tokens"
+    )
+
+
+class AccountSearchToken(SearchTokenBase):
+    account = models.ForeignKey(
+        "customers.Account", on_delete=models.CASCADE, related_name="search_tokens"
+    )

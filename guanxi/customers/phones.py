@@ -1,0 +1,44 @@
+"""Phone numbers: stored in E.164, parsed with the organisation's default region (CN)."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from guanxi.core.errors import ServiceValidationError
+
+
+def normalize_phone(raw: str, *, field: str = "phones") -> str:
+    """``"138 0013 8000"`` → ``"+8613800138000"``; a clear error for what is not a number."""
+    text = (raw or "").strip()
+    try:
+        parsed = phonenumbers.parse(text, settings.GUANXI_PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_possible_number(parsed):
+        message = _("“%(value)s” is not a valid phone number.") % {"value": text[:40]}
+        raise ServiceValidationError(message, field_errors={field: [message]})
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """National format for numbers of the home region, international format for the rest."""
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    region = phonenumbers.region_code_for_number(parsed)
+    if region == settings.GUANXI_PHONE_REGION:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def national_digits(e164: str) -> str:
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return re.sub(r"\D", "", e164)
+    return str(parsed.national_number)

@@ -1,0 +1,254 @@
+"""Reads for customers. Every list goes through the visibility rule of the platform."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from guanxi.customers import search
+from guanxi.customers.choices import ActivityKind
+from guanxi.customers.models import (
+    Account,
+    AccountSearchToken,
+    Activity,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactSearchToken,
+)
+from guanxi.platform.models import AuditEvent
+from guanxi.platform.visibility import visible_filter
+
+CONTACT_SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "updated": "updated_at",
+    "-updated": "-updated_at",
+}
+
+
+def contacts_visible_to(user: Any, *, deleted: bool = False) -> QuerySet[Contact]:
+    return Contact.objects.filter(visible_filter(user), deleted_at__isnull=not deleted)
+
+
+def accounts_visible_to(user: Any, *, deleted: bool = False) -> QuerySet[Account]:
+    return Account.objects.filter(visible_filter(user), deleted_at__isnull=not deleted)
+
+
+def with_contact_details(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    return contacts.select_related("owner", "account").prefetch_related(
+        Prefetch("phones", queryset=ContactPhone.objects.order_by("position", "id")),
+        Prefetch("emails", queryset=ContactEmail.objects.order_by("position", "id")),
+        "tags",
+    )
+
+
+def _matching_ids(
+    token_model: Any,
+    owner_field: str,
+    query: search.SearchQuery,
+    limit: int,
+    visible: QuerySet[Any],
+) -> list[int]:
+    """Record ids whose keys start with the query, best (shortest, alphabetical) keys first."""
+    rows = (
+        token_model.objects.filter(search.token_filter(query))
+        .filter(**{f"{owner_field}__in": visible.values("pk")})
+        .order_by("token")
+        .values_list(f"{owner_field}_id", flat=True)[: limit * 4]
+    )
+    seen: list[int] = []
+    for record_id in rows:
+        if record_id not in seen:
+            seen.append(record_id)
+            if len(seen) == limit:
+                break
+    return seen
+
+
+def contact_search_ids(user: Any, raw_query: str, *, limit: int = 20) -> list[int]:
+    query = search.parse_query(raw_query)
+    if query.is_empty:
+        return []
+    return _matching_ids(ContactSearchToken, "contact", query, limit, contacts_visible_to(user))
+
+
+def account_search_ids(user: Any, raw_query: str, *, limit: int = 20) -> list[int]:
+    query = search.parse_query(raw_query)
+    if query.is_empty:
+        return []
+    return _matching_ids(AccountSearchToken, "account", query, limit, accounts_visible_to(user))
+
+
+def _in_order(records: QuerySet[Any], ids: list[int]) -> list[Any]:
+    by_id = {record.pk: record for record in records.filter(pk__in=ids)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    contacts: list[Contact]
+    accounts: list[Account]
+
+
+def global_search(user: Any, raw_query: str, *, limit: int = 10) -> SearchResults:
+    contact_ids = contact_search_ids(user, raw_query, limit=limit)
+    account_ids = account_search_ids(user, raw_query, limit=limit)
+    return SearchResults(
+        contacts=_in_order(with_contact_details(Contact.objects.all()), contact_ids),
+        accounts=_in_order(Account.objects.select_related("owner"), account_ids),
+    )
+
+
+def contact_list(
+    user: Any,
+    *,
+    q: str = "",
+    owner_id: int | None = None,
+    tag: str = "",
+    province: str = "",
+    account_id: int | None = None,
+    updated_since: datetime.datetime | None = None,
+    deleted: bool = False,
+) -> QuerySet[Contact]:
+    contacts = contacts_visible_to(user, deleted=deleted)
+    if q:
+        contacts = contacts.filter(pk__in=contact_search_ids(user, q, limit=200))
+    if owner_id:
+        contacts = contacts.filter(owner_id=owner_id)
+    if tag:
+        contacts = contacts.filter(tags__name=tag)
+    if province:
+        contacts = contacts.filter(province=province)
+    if account_id:
+        contacts = contacts.filter(account_id=account_id)
+    if updated_since:
+        contacts = contacts.filter(updated_at__gte=updated_since)
+    return with_contact_details(contacts)
+
+
+def account_list(
+    user: Any,
+    *,
+    q: str = "",
+    owner_id: int | None = None,
+    tag: str = "",
+    province: str = "",
+    updated_since: datetime.datetime | None = None,
+    deleted: bool = False,
+) -> QuerySet[Account]:
+    accounts = accounts_visible_to(user, deleted=deleted)
+    if q:
+        accounts = accounts.filter(pk__in=account_search_ids(user, q, limit=200))
+    if owner_id:
+        accounts = accounts.filter(owner_id=owner_id)
+    if tag:
+        accounts = accounts.filter(tags__name=tag)
+    if province:
+        accounts = accounts.filter(province=province)
+    if updated_since:
+        accounts = accounts.filter(updated_at__gte=updated_since)
+    return accounts.select_related("owner").prefetch_related("tags")
+
+
+def contact_duplicates(
+    user: Any,
+    *,
+    phones: list[str],
+    emails: list[str],
+    name: str = "",
+    account_id: int | None = None,
+    exclude_id: int | None = None,
+) -> list[Contact]:
+    """Existing contacts with the same phone or e-mail, or the same name at the same account."""
+    match = Q(phones__number__in=phones) | Q(emails__email__in=[e.lower() for e in emails])
+    if name and account_id:
+        match |= Q(name=name, account_id=account_id)
+    found = contacts_visible_to(user).filter(match)
+    if exclude_id:
+        found = found.exclude(pk=exclude_id)
+    return list(found.distinct().order_by("pk")[:5])
+
+
+def account_duplicates(user: Any, *, name: str, exclude_id: int | None = None) -> list[Account]:
+    found = accounts_visible_to(user).filter(name=" ".join(name.split()))
+    if exclude_id:
+        found = found.exclude(pk=exclude_id)
+    return list(found.order_by("pk")[:5])
+
+
+def activities_visible_to(user: Any) -> QuerySet[Activity]:
+    visible_contacts = contacts_visible_to(user).values("pk")
+    visible_accounts = accounts_visible_to(user).values("pk")
+    return Activity.objects.filter(deleted_at__isnull=True).filter(
+        Q(contact_id__in=visible_contacts)
+        | Q(contact__isnull=True, account_id__in=visible_accounts)
+    )
+
+
+def open_tasks_for(user: Any, *, due_before: datetime.datetime | None = None) -> QuerySet[Activity]:
+    tasks = Activity.objects.filter(
+        assignee=user, kind=ActivityKind.TASK, done_at__isnull=True, deleted_at__isnull=True
+    )
+    if due_before is not None:
+        tasks = tasks.filter(Q(due_at__lt=due_before) | Q(due_at__isnull=True))
+    return tasks.select_related("contact", "account").order_by("due_at", "pk")
+
+
+def open_tasks_of_customer(record: Contact | Account) -> QuerySet[Activity]:
+    field = "contact" if isinstance(record, Contact) else "account"
+    return (
+        Activity.objects.filter(
+            **{field: record}, kind=ActivityKind.TASK, done_at__isnull=True, deleted_at__isnull=True
+        )
+        .select_related("assignee")
+        .order_by("due_at", "pk")
+    )
+
+
+def recent_customers(user: Any, *, limit: int = 8) -> list[Contact]:
+    return list(with_contact_details(contacts_visible_to(user)).order_by("-updated_at")[:limit])
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    activity: Activity | None = None
+    event: AuditEvent | None = None
+
+    @property
+    def cursor(self) -> str:
+        return self.at.isoformat()
+
+
+def timeline(
+    record: Contact | Account, *, before: datetime.datetime | None = None, limit: int = 20
+) -> tuple[list[TimelineEntry], datetime.datetime | None]:
+    """Activities and the record's own audit events, newest first; returns the next cursor."""
+    field = "contact" if isinstance(record, Contact) else "account"
+    before = before or timezone.now() + datetime.timedelta(seconds=1)
+    activities = list(
+        Activity.objects.filter(**{field: record}, deleted_at__isnull=True, occurred_at__lt=before)
+        .select_related("created_by", "assignee", "contact")
+        .order_by("-occurred_at", "-pk")[: limit + 1]
+    )
+    events = list(
+        AuditEvent.objects.filter(
+            subject_type=record._meta.label_lower,
+            subject_id=record.pk,
+            created_at__lt=before,
+        )
+        .exclude(target_type=Activity._meta.label_lower)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[: limit + 1]
+    )
+    entries = [TimelineEntry(at=a.occurred_at, activity=a) for a in activities]
+    entries += [TimelineEntry(at=e.created_at, event=e) for e in events]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    has_more = len(entries) > limit
+    entries = entries[:limit]
+    return entries, (entries[-1].at if has_more and entries else None)

@@ -1,0 +1,145 @@
+"""Writes for accounts (companies): create, update (version-checked), soft delete, restore."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guanxi.core.errors import ServiceValidationError
+from guanxi.customers.choices import CompanySize
+from guanxi.customers.models import Account
+from guanxi.customers.services import records
+from guanxi.customers.services.search_index import account_reindex
+from guanxi.platform.roles import Permission
+from guanxi.platform.services.audit import audit_record, diff, snapshot
+
+EDITABLE_FIELDS = (
+    "name",
+    "industry",
+    "size",
+    "website",
+    "province",
+    "city",
+    "district",
+    "street",
+    "description",
+    "visibility",
+    "owner",
+)
+TEXT_LIMITS = {
+    "name": 200,
+    "industry": 80,
+    "website": 300,
+    "province": 40,
+    "city": 40,
+    "district": 40,
+    "street": 200,
+    "description": 10000,
+}
+
+
+def _error(field: str, message: str) -> ServiceValidationError:
+    return ServiceValidationError(message, field_errors={field: [message]})
+
+
+def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise _error(sorted(unknown)[0], _("Unknown field."))
+    cleaned = dict(fields)
+    for name, limit in TEXT_LIMITS.items():
+        if name in cleaned:
+            value = str(cleaned[name] or "").strip()
+            if name != "description":
+                value = " ".join(value.split())
+            if len(value) > limit:
+                raise _error(name, _("At most %(count)s characters.") % {"count": limit})
+            cleaned[name] = value
+    if "name" in cleaned and not cleaned["name"]:
+        raise _error("name", _("An account needs a name."))
+    if cleaned.get("website"):
+        website = cleaned["website"]
+        if "://" not in website:
+            website = "https://" + website
+        try:
+            URLValidator(schemes=["http", "https"])(website)
+        except ValidationError as exc:
+            raise _error("website", _("Enter a valid web address.")) from exc
+        cleaned["website"] = website
+    if "size" in cleaned and (cleaned["size"] or "") not in CompanySize.values:
+        raise _error("size", _("Unknown company size."))
+    if "visibility" in cleaned:
+        records.validate_visibility(cleaned["visibility"])
+    if "owner" in cleaned:
+        cleaned["owner"] = records.resolve_owner(actor, cleaned["owner"])
+    return cleaned
+
+
+def _account_snapshot(account: Account) -> dict[str, Any]:
+    data = snapshot(account, EDITABLE_FIELDS)
+    data["tags"] = sorted(t.name for t in account.tags.all())
+    return data
+
+
+@transaction.atomic
+def account_create(*, actor: Any, name: str, tags: Sequence[str] = (), **fields: Any) -> Account:
+    records.require_permission(actor, Permission.ADD_CUSTOMERS)
+    cleaned = _clean_fields(actor, {"name": name, **fields})
+    owner = cleaned.pop("owner", None) or actor
+    account = Account(org_id=actor.org_id, owner=owner, team_id=owner.team_id, **cleaned)
+    account.save()
+    account.tags.set(records.resolve_tags(actor.org_id, list(tags)))
+    account_reindex(account)
+    audit_record(
+        actor=actor,
+        verb="customers.account.created",
+        target=account,
+        changes=diff({}, _account_snapshot(account)),
+    )
+    return account
+
+
+@transaction.atomic
+def account_update(
+    *,
+    actor: Any,
+    account: Account,
+    version: int | None,
+    tags: Sequence[str] | None = None,
+    **fields: Any,
+) -> Account:
+    records.require_visible(actor, account)
+    records.require_permission(actor, Permission.CHANGE_CUSTOMERS)
+    account = records.lock_for_update(Account, account)
+    records.check_version(account, version)
+    cleaned = _clean_fields(actor, fields)
+    before = _account_snapshot(account)
+    records.apply_changes(account, cleaned)
+    if "owner" in cleaned:
+        account.team_id = account.owner.team_id
+    if tags is not None:
+        account.tags.set(records.resolve_tags(account.org_id, list(tags)))
+    changes = diff(before, _account_snapshot(account))
+    if not changes:
+        return account
+    account.version += 1
+    account.save()
+    if {"name", "website"} & changes.keys():
+        account_reindex(account)
+    audit_record(actor=actor, verb="customers.account.updated", target=account, changes=changes)
+    return account
+
+
+@transaction.atomic
+def account_delete(*, actor: Any, account: Account) -> None:
+    records.soft_delete(actor=actor, record=account, verb="customers.account.deleted")
+
+
+@transaction.atomic
+def account_restore(*, actor: Any, account: Account) -> None:
+    records.restore(actor=actor, record=account, verb="customers.account.restored")

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from guanxi.customers.views.accounts import (
+    account_delete_view,
+    account_form_view,
+    account_list_view,
+    account_restore_view,
+)
+from guanxi.customers.views.activities import activity_create_view, activity_done_view
+from guanxi.customers.views.contacts import (
+    contact_delete_view,
+    contact_form_view,
+    contact_list_view,
+    contact_restore_view,
+)
+
+urlpatterns = [
+    path("contacts/", contact_list_view, name="contact-list"),
+    path("contacts/new/", contact_form_view, name="contact-create"),
+    path("contacts/<uuid:public_id>/edit/", contact_form_view, name="contact-edit"),
+    path("contacts/<uuid:public_id>/delete/", contact_delete_view, name="contact-delete"),
+    path("contacts/<uuid:public_id>/restore/", contact_restore_view, name="contact-restore"),
+    path("accounts/", account_list_view, name="account-list"),
+    path("accounts/new/", account_form_view, name="account-create"),
+    path("accounts/<uuid:public_id>/edit/", account_form_view, name="account-edit"),
+    path("accounts/<uuid:public_id>/delete/", account_delete_view, name="account-delete"),
+    path("accounts/<uuid:public_id>/restore/", account_restore_view, name="account-restore"),
+    path(
+        "<str:kind>/<uuid:public_id>/activities/",
+        activity_create_view,
+        name="activity-create",
+    ),
+    path("activities/<uuid:public_id>/done/", activity_done_view, name="activity-done"),
+]

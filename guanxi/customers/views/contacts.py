@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guanxi.core.errors import GuanxiError
+from guanxi.core.forms import add_service_error
+from guanxi.customers import selectors
+from guanxi.customers.forms import ContactForm
+from guanxi.customers.models import Contact
+from guanxi.customers.phones import normalize_phone
+from guanxi.customers.services.contacts import (
+    contact_create,
+    contact_delete,
+    contact_restore,
+    contact_update,
+)
+from guanxi.customers.views.listing import list_context
+
+
+def _get_contact(request: HttpRequest, public_id: str, *, deleted: bool = False) -> Contact:
+    contact = (
+        selectors.with_contact_details(selectors.contacts_visible_to(request.user, deleted=deleted))
+        .filter(public_id=public_id)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    return contact
+
+
+@login_required
+def contact_list_view(request: HttpRequest) -> HttpResponse:
+    deleted = request.GET.get("deleted") == "1"
+    contacts = selectors.contact_list(
+        request.user,
+        q=request.GET.get("q", "")[:100],
+        owner_id=int(request.GET["owner"]) if request.GET.get("owner", "").isdigit() else None,
+        tag=request.GET.get("tag", "")[:40],
+        province=request.GET.get("province", "")[:40],
+        deleted=deleted,
+    )
+    context = list_context(request, contacts, sorts={"name", "-name", "updated", "-updated"})
+    context["deleted"] = deleted
+    template = "customers/contact_list.html"
+    if request.headers.get("HX-Request") == "true":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _duplicates(request: HttpRequest, form: ContactForm, exclude_id: int | None) -> list[Contact]:
+    phones = []
+    for raw in form.service_fields()["phones"]:
+        try:
+            phones.append(normalize_phone(raw))
+        except GuanxiError:
+            continue
+    account = form.cleaned_data.get("account_obj")
+    return selectors.contact_duplicates(
+        request.user,
+        phones=phones,
+        emails=form.service_fields()["emails"],
+        name=form.cleaned_data["name"],
+        account_id=account.pk if account else None,
+        exclude_id=exclude_id,
+    )
+
+
+def _resolve_account(request: HttpRequest, form: ContactForm) -> bool:
+    name = form.cleaned_data.get("account_name", "").strip()
+    form.cleaned_data["account_obj"] = None
+    if not name:
+        return True
+    account = selectors.accounts_visible_to(request.user).filter(name=name).first()
+    if account is None:
+        form.add_error("account_name", _("No account with this exact name."))
+        return False
+    form.cleaned_data["account_obj"] = account
+    return True
+
+
+def _save(request: HttpRequest, form: ContactForm, contact: Contact | None) -> Contact | None:
+    fields = form.service_fields()
+    fields["account"] = fields.pop("account_obj", None)
+    try:
+        if contact is None:
+            return contact_create(actor=request.user, **fields)
+        version = int(request.POST.get("version", "0") or 0)
+        return contact_update(actor=request.user, contact=contact, version=version, **fields)
+    except GuanxiError as exc:
+        add_service_error(form, exc)
+        return None
+
+
+def _initial(contact: Contact) -> dict[str, Any]:
+    return {
+        **{
+            name: getattr(contact, name)
+            for name in (
+                "name",
+                "title",
+                "account_role",
+                "wechat_id",
+                "birthday",
+                "gender",
+                "source",
+                "province",
+                "city",
+                "district",
+                "street",
+                "visibility",
+                "description",
+            )
+        },
+        "phones": "\n".join(p.number for p in contact.phones.all()),
+        "emails": "\n".join(e.email for e in contact.emails.all()),
+        "tags": ", ".join(t.name for t in contact.tags.all()),
+        "account_name": contact.account.name if contact.account else "",
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_form_view(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
+    contact = _get_contact(request, public_id) if public_id else None
+    initial = _initial(contact) if contact else {"account_name": request.GET.get("account", "")}
+    form = ContactForm(request.POST or None, initial=initial)
+    duplicates: list[Contact] = []
+    if request.method == "POST" and form.is_valid() and _resolve_account(request, form):
+        duplicates = _duplicates(request, form, contact.pk if contact else None)
+        if not duplicates or form.cleaned_data["confirm_duplicate"]:
+            saved = _save(request, form, contact)
+            if saved is not None:
+                messages.success(request, _("Saved."))
+                return redirect("contact-detail", public_id=saved.public_id)
+            duplicates = []
+    return render(
+        request,
+        "customers/contact_form.html",
+        {"form": form, "contact": contact, "duplicates": duplicates},
+        status=422 if form.errors or duplicates else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_delete_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    contact = _get_contact(request, public_id)
+    if request.method == "POST":
+        try:
+            contact_delete(actor=request.user, contact=contact)
+        except GuanxiError as exc:
+            messages.error(request, exc.message)
+            return redirect("contact-detail", public_id=contact.public_id)
+        messages.success(
+            request,
+            _("Deleted “%(name)s”. You can restore it for 30 days.") % {"name": contact.name},
+        )
+        request.session["undo"] = {"kind": "contact", "id": str(contact.public_id)}
+        return redirect("contact-list")
+    return render(request, "customers/confirm_delete.html", {"record": contact, "kind": "contact"})
+
+
+@login_required
+@require_POST
+def contact_restore_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    contact = _get_contact(request, public_id, deleted=True)
+    try:
+        contact_restore(actor=request.user, contact=contact)
+    except GuanxiError as exc:
+        messages.error(request, exc.message)
+        return redirect("contact-list")
+    messages.success(request, _("Restored “%(name)s”.") % {"name": contact.name})
+    return redirect("contact-detail", public_id=contact.public_id)

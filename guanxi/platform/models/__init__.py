@@ -1,0 +1,14 @@
+from guanxi.platform.models.audit import AuditEvent
+from guanxi.platform.models.organizations import Organization, Team
+from guanxi.platform.models.security import ApiToken, IdempotencyRecord, LoginFailure
+from guanxi.platform.models.users import User
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "IdempotencyRecord",
+    "LoginFailure",
+    "Organization",
+    "Team",
+    "User",
+]

@@ -1,0 +1,81 @@
+"""The customer 360 page: profile, people, timeline, open tasks, and panels of other modules."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
+
+from guanxi.customers import selectors
+from guanxi.customers.forms import ActivityForm
+from guanxi.customers.panels import panels_for
+from guanxi.platform.visibility import can_manage
+
+
+def _panels(request: HttpRequest, kind: str, record: Any) -> list[dict[str, Any]]:
+    shown = []
+    for panel in panels_for(kind):
+        context = panel.context(request.user, record)
+        if context is not None:
+            shown.append({"panel": panel, "context": context})
+    return shown
+
+
+def _before(request: HttpRequest) -> datetime.datetime | None:
+    raw = request.GET.get("before", "")
+    try:
+        return parse_datetime(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _render(request: HttpRequest, kind: str, record: Any, extra: dict[str, Any]) -> HttpResponse:
+    entries, next_before = selectors.timeline(record, before=_before(request))
+    context = {
+        "record": record,
+        "kind": kind,
+        "timeline": entries,
+        "next_before": next_before.isoformat() if next_before else "",
+        "open_tasks": list(selectors.open_tasks_of_customer(record)[:20]),
+        "activity_form": ActivityForm(initial={"kind": "note"}),
+        "panels": _panels(request, kind, record),
+        "can_manage": can_manage(request.user, record),
+        **extra,
+    }
+    template = f"workspace/{kind}_360.html"
+    if request.headers.get("HX-Request") == "true" and "before" in request.GET:
+        template = "workspace/timeline.html#entries"
+    return render(request, template, context)
+
+
+@login_required
+def contact_360_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    contact = (
+        selectors.with_contact_details(selectors.contacts_visible_to(request.user))
+        .filter(public_id=public_id)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    return _render(request, "contact", contact, {})
+
+
+@login_required
+def account_360_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    account = (
+        selectors.accounts_visible_to(request.user)
+        .select_related("owner")
+        .prefetch_related("tags")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if account is None:
+        raise Http404
+    people = selectors.with_contact_details(
+        selectors.contacts_visible_to(request.user).filter(account=account)
+    ).order_by("name")[:100]
+    return _render(request, "account", account, {"people": list(people)})

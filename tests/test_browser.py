@@ -1,0 +1,98 @@
+"""The main flow in a real browser: Debian's chromium driven by Playwright.
+
+Sign in, create 张伟 with mobile 138 0013 8000, find the contact by "zw", "zhangwei" and "8000",
+add a note, see it on the 360 timeline, switch the language.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+        pytest.fail("Debian's chromium is missing: run `apt-get install chromium` (see .ci/run).")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-quic", "--no-first-run", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("console", lambda message: print("console:", message.type, message.text))
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def _sign_in(page: Any, people: Any) -> None:
+    page.goto(page.base_url + "/login/")
+    page.fill("input[name=username]", "owner")
+    page.fill("input[name=password]", "correct horse battery staple")
+    page.click("button[type=submit].primary")
+    page.wait_for_url(page.base_url + "/")
+
+
+def _search(page: Any, query: str) -> list[str]:
+    page.goto(page.base_url + "/search/")
+    print("htmx:", page.evaluate("typeof htmx === 'undefined' ? 'missing' : htmx.version"))
+    page.on("request", lambda r: print("request:", r.method, r.url, r.headers.get("hx-request")))
+    page.fill("input[name=q]", query)
+    page.wait_for_timeout(1500)
+    print(page.locator("main").inner_html()[:1500])
+    page.wait_for_selector(f"#results[data-q='{query}'] ul.results a")
+    return page.locator("#results ul.results a").all_inner_texts()
+
+
+def test_create_find_note_and_switch_language(page: Any, people: Any) -> None:
+    _sign_in(page, people)
+    assert page.locator("h1").inner_text().startswith("您好")
+
+    page.goto(page.base_url + "/contacts/new/")
+    page.fill("input[name=name]", "张伟")
+    page.fill("textarea[name=phones]", "138 0013 8000")
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("h1:has-text('张伟')")
+    assert "138 0013 8000" in page.locator("section.profile").inner_text()
+    assert "zhang wei" in page.locator("h1").inner_text()
+
+    for query in ("zw", "zhangwei", "8000"):
+        assert _search(page, query) == ["张伟"], query
+
+    page.click("#results ul.results a")
+    page.wait_for_selector("section.timeline")
+    page.select_option("select[name=kind]", "note")
+    page.fill("section.timeline textarea[name=body]", "客户想要一份报价")
+    page.click("section.timeline button[type=submit]")
+    page.wait_for_selector("ol.entries li.entry:has-text('客户想要一份报价')")
+    first_entry = page.locator("ol.entries li.entry").first.inner_text()
+    assert "客户想要一份报价" in first_entry
+    assert "创建了联系人" in page.locator("ol.entries").inner_text()
+
+    page.click("form.language button[value=en]")
+    page.wait_for_selector("h2:has-text('Timeline')")
+    assert "Profile" in page.locator("section.profile h2").inner_text()
+    page.goto(page.base_url + "/")
+    assert page.locator("h1").inner_text().startswith("Hello")
