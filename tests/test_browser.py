@@ -28,9 +28,16 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-quic", "--no-first-run", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -41,7 +48,6 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.on("console", lambda message: print("console:", message.type, message.text))
     page.base_url = live_server.url
     yield page
     context.close()
@@ -57,11 +63,7 @@ def _sign_in(page: Any, people: Any) -> None:
 
 def _search(page: Any, query: str) -> list[str]:
     page.goto(page.base_url + "/search/")
-    print("htmx:", page.evaluate("typeof htmx === 'undefined' ? 'missing' : htmx.version"))
-    page.on("request", lambda r: print("request:", r.method, r.url, r.headers.get("hx-request")))
-    page.fill("input[name=q]", query)
-    page.wait_for_timeout(1500)
-    print(page.locator("main").inner_html()[:1500])
+    page.locator("main input[name=q]").press_sequentially(query, delay=50)
     page.wait_for_selector(f"#results[data-q='{query}'] ul.results a")
     return page.locator("#results ul.results a").all_inner_texts()
 

@@ -4,21 +4,21 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from guanxi.customers.phones import display_phone
 
 register = template.Library()
 
 VERB_LABELS = {
-    "customers.contact.created": N_("Contact created"),
-    "customers.contact.updated": N_("Contact changed"),
-    "customers.contact.deleted": N_("Contact deleted"),
-    "customers.contact.restored": N_("Contact restored"),
-    "customers.account.created": N_("Account created"),
-    "customers.account.updated": N_("Account changed"),
-    "customers.account.deleted": N_("Account deleted"),
-    "customers.account.restored": N_("Account restored"),
+    "customers.contact.created": gettext_noop("Contact created"),
+    "customers.contact.updated": gettext_noop("Contact changed"),
+    "customers.contact.deleted": gettext_noop("Contact deleted"),
+    "customers.contact.restored": gettext_noop("Contact restored"),
+    "customers.account.created": gettext_noop("Account created"),
+    "customers.account.updated": gettext_noop("Account changed"),
+    "customers.account.deleted": gettext_noop("Account deleted"),
+    "customers.account.restored": gettext_noop("Account restored"),
 }
 
 
