@@ -47,6 +47,10 @@ def with_contact_details(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     )
 
 
+SEARCH_CHUNK = 400
+SEARCH_ROUNDS = 5
+
+
 def _matching_ids(
     token_model: Any,
     owner_field: str,
@@ -54,20 +58,33 @@ def _matching_ids(
     limit: int,
     visible: QuerySet[Any],
 ) -> list[int]:
-    """Record ids whose keys start with the query, best (shortest, alphabetical) keys first."""
-    rows = (
-        token_model.objects.filter(search.token_filter(query))
-        .filter(**{f"{owner_field}__in": visible.values("pk")})
-        .order_by("token")
-        .values_list(f"{owner_field}_id", flat=True)[: limit * 4]
-    )
-    seen: list[int] = []
-    for record_id in rows:
-        if record_id not in seen:
-            seen.append(record_id)
-            if len(seen) == limit:
-                break
-    return seen
+    """Record ids whose keys start with the query, best (shortest, alphabetical) keys first.
+
+    Keys are read in index order in chunks and only then checked against visibility: a join in
+    one query lets the planner start from the (huge) record table instead of the key index.
+    """
+    found: list[int] = []
+    after: tuple[str, int] | None = None
+    for _round in range(SEARCH_ROUNDS):
+        keys = token_model.objects.filter(search.token_filter(query))
+        if after is not None:
+            keys = keys.filter(Q(token__gt=after[0]) | Q(token=after[0], pk__gt=after[1]))
+        chunk = list(
+            keys.order_by("token", "pk").values_list("token", "pk", f"{owner_field}_id")[
+                :SEARCH_CHUNK
+            ]
+        )
+        candidates = [row[2] for row in chunk if row[2] not in found]
+        allowed = set(visible.filter(pk__in=candidates).values_list("pk", flat=True))
+        for record_id in candidates:
+            if record_id in allowed and record_id not in found:
+                found.append(record_id)
+                if len(found) == limit:
+                    return found
+        if len(chunk) < SEARCH_CHUNK:
+            break
+        after = (chunk[-1][0], chunk[-1][1])
+    return found
 
 
 def contact_search_ids(user: Any, raw_query: str, *, limit: int = 20) -> list[int]:

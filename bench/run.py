@@ -1,0 +1,144 @@
+"""``make bench``: demo data at scale, then server-side latency of the main pages and the API.
+
+Usage: python bench/run.py [--contacts N] [--requests R] [--database-url URL]
+Writes bench/results/foundation.json and prints a short table. Each measurement stands beside a
+baseline taken in the same run: the raw insert rate of the database for the bulk load, and the
+/healthz round trip (one trivial query) for request latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(values) * 1000, 2),
+        "p95_ms": round(percentile(values, 95) * 1000, 2),
+        "max_ms": round(max(values) * 1000, 2),
+        "n": len(values),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="guanxi-bench-"))
+    env = dict(os.environ, GUANXI_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="config.settings")
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    guanxi = str(Path(sys.executable).parent / "guanxi")
+    subprocess.run([guanxi, "setup", "--no-demo"], env=env, check=True, cwd=ROOT)
+    started = time.monotonic()
+    subprocess.run(
+        [guanxi, "demo", "--contacts", str(args.contacts), "--seed", "1"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+    demo_seconds = time.monotonic() - started
+
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from guanxi.customers.models import Contact, ContactPhone
+    from guanxi.platform.models import User
+    from guanxi.platform.services.tokens import api_token_create
+
+    # Baseline: the raw insert rate of this database for simple two-column rows.
+    rows = [(i, f"name-{i}") for i in range(200_000)]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_baseline (id integer, name varchar(40))")
+        started = time.monotonic()
+        with transaction.atomic():
+            cursor.executemany("INSERT INTO bench_baseline VALUES (%s, %s)", rows)
+        baseline_rate = len(rows) / (time.monotonic() - started)
+        cursor.execute("DROP TABLE bench_baseline")
+
+    admin = User.objects.get(username="admin")
+    _token, raw = api_token_create(actor=admin, user=admin, name="bench")
+    client = Client()
+    client.force_login(admin)
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    rng = random.Random(7)
+    sample_ids = list(Contact.objects.order_by("?").values_list("public_id", "name")[:200])
+    phones = list(ContactPhone.objects.order_by("?").values_list("number", flat=True)[:200])
+    queries = []
+    for _public_id, name in sample_ids:
+        queries.extend([name[:2], name[:1]])
+    queries += [p[-4:] for p in phones] + ["zw", "zhangwei", "wang", "li", "chen", "华为", "科技"]
+
+    def timed(fn, count):
+        fn(0)  # warm
+        values = []
+        for i in range(count):
+            t0 = time.perf_counter()
+            response = fn(i)
+            values.append(time.perf_counter() - t0)
+            assert response.status_code == 200, response.status_code
+        return values
+
+    n = args.requests
+    results = {
+        "contacts": Contact.objects.count(),
+        "database": connection.vendor,
+        "demo_load_seconds": round(demo_seconds, 1),
+        "baseline_insert_rows_per_s": round(baseline_rate),
+        "healthz_baseline": summary(timed(lambda i: client.get("/healthz"), n)),
+        "search_page": summary(
+            timed(
+                lambda i: client.get(
+                    "/search/", {"q": rng.choice(queries)}, headers={"HX-Request": "true"}
+                ),
+                n,
+            )
+        ),
+        "contact_360_page": summary(
+            timed(lambda i: client.get(f"/contacts/{sample_ids[i % len(sample_ids)][0]}/"), n)
+        ),
+        "contact_list_api": summary(timed(lambda i: api.get("/api/v1/contacts", {"limit": 50}), n)),
+        "contact_search_api": summary(
+            timed(lambda i: api.get("/api/v1/contacts", {"q": rng.choice(queries), "limit": 20}), n)
+        ),
+    }
+    out = ROOT / "bench" / "results" / f"foundation-{connection.vendor}.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{'measure':<22} {'p50 ms':>8} {'p95 ms':>8}")
+    for key, value in results.items():
+        if isinstance(value, dict):
+            print(f"{key:<22} {value['p50_ms']:>8} {value['p95_ms']:>8}")
+    print(
+        f"demo load: {results['demo_load_seconds']} s for {results['contacts']:,} contacts; "
+        f"baseline insert {results['baseline_insert_rows_per_s']:,} rows/s"
+    )
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()
