@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from pydantic import Field
@@ -107,11 +108,16 @@ def update_activity(
     activity: Activity = get_visible(_visible(request), activity_id)
     version = expected_version(request, payload.version, activity.version)
     fields = payload.model_dump(exclude_unset=True, exclude={"version", "done"})
-    if fields:
-        activity = activity_update(actor=request.user, activity=activity, version=version, **fields)
-        version = activity.version
-    if payload.done is not None:
-        activity_set_done(actor=request.user, activity=activity, done=payload.done, version=version)
+    with transaction.atomic():  # an edit and "done" in one request succeed or fail together
+        if fields:
+            activity = activity_update(
+                actor=request.user, activity=activity, version=version, **fields
+            )
+            version = activity.version
+        if payload.done is not None:
+            activity_set_done(
+                actor=request.user, activity=activity, done=payload.done, version=version
+            )
     activity = get_visible(_visible(request), activity_id)
     set_etag(response, activity.version)
     return activity_out(activity)
