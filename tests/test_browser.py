@@ -98,3 +98,19 @@ def test_create_find_note_and_switch_language(page: Any, people: Any) -> None:
     assert "Profile" in page.locator("section.profile h2").inner_text()
     page.goto(page.base_url + "/")
     assert page.locator("h1").inner_text().startswith("Hello")
+
+
+def test_contact_list_filters_as_you_type(page: Any, people: Any) -> None:
+    from guanxi.customers.services.contacts import contact_create
+
+    contact_create(actor=people.owner, name="张伟", phones=["13800138000"])
+    contact_create(actor=people.owner, name="李娜", phones=["13900139000"])
+    _sign_in(page, people)
+    page.goto(page.base_url + "/contacts/")
+    assert page.locator("#results tbody tr").count() == 2
+    page.locator("form.filters input[name=q]").press_sequentially("zw", delay=50)
+    from playwright.sync_api import expect
+
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    assert page.locator("#results tbody a").all_inner_texts() == ["张伟"]
+    assert "q=zw" in page.url

@@ -167,9 +167,11 @@ def test_audit_trail_page_for_managers_only(people):
     client = Client()
     client.force_login(people.owner)
     assert client.get("/audit/").status_code == 403
+    assert 'href="/audit/"' not in client.get("/").content.decode()
     client.force_login(people.admin)
     page = client.get("/audit/")
     assert page.status_code == 200
+    assert 'href="/audit/"' in page.content.decode()
     assert "platform.user.created" in page.content.decode()
 
 

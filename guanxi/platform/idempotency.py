@@ -31,8 +31,11 @@ def idempotent_create(
                 user=user, key=key, path=request.path, status_code=status, body=body
             )
     except IntegrityError:
-        # A concurrent retry with the same key won the race; its answer is the answer.
-        found = IdempotencyRecord.objects.get(user=user, key=key, path=request.path)
+        # A concurrent retry with the same key won the race; its answer is the answer. Any other
+        # integrity error is not ours to hide.
+        found = IdempotencyRecord.objects.filter(user=user, key=key, path=request.path).first()
+        if found is None:
+            raise
         return found.status_code, found.body
     return status, body
 
