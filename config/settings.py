@@ -73,10 +73,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "guanxi.platform.middleware.UserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "guanxi.platform.middleware.UserLanguageMiddleware",
     "guanxi.platform.middleware.ActivateUserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "guanxi.platform.context_processors.navigation",
             ],
         },
     }
@@ -155,7 +156,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("GUANXI_TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
-GUANXI_DEFAULT_CURRENCY = "CNY"
 GUANXI_PHONE_REGION = os.environ.get("GUANXI_PHONE_REGION", "CN")
 GUANXI_SOFT_DELETE_DAYS = 30
 
@@ -202,5 +202,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GUANXI_LOG_LEVEL", "WARNING")},
 }
-
-NINJA_PAGINATION_MAX_LIMIT = 200

@@ -9,7 +9,12 @@ from django.test import Client
 from guanxi.platform.models import Organization, Team, User
 from guanxi.platform.roles import Role
 from guanxi.platform.services.tokens import api_token_create
-from guanxi.platform.services.users import default_organization, team_create, user_create
+from guanxi.platform.services.users import (
+    default_organization,
+    team_create,
+    team_set_manager,
+    user_create,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -49,8 +54,7 @@ def people(db: Any) -> People:
         )
 
     manager = make("manager", Role.MANAGER, team)
-    team.manager = manager
-    team.save()
+    team_set_manager(actor=None, team=team, manager=manager)
     return People(
         org=org,
         team=team,

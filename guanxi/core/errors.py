@@ -24,6 +24,11 @@ class ServiceValidationError(GuanxiError):
     status = 422
     title = "Validation failed"
 
+    @classmethod
+    def for_field(cls, field: str, message: str) -> ServiceValidationError:
+        """One message, shown beside one field."""
+        return cls(message, field_errors={field: [message]})
+
 
 class PermissionDeniedError(GuanxiError):
     status = 403

@@ -34,16 +34,15 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(cursor)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise ServiceValidationError(
-            _("The cursor is not valid."), field_errors={"cursor": [_("The cursor is not valid.")]}
-        ) from exc
+        raise ServiceValidationError.for_field("cursor", _("The cursor is not valid.")) from exc
 
 
 def paginate_by_id(queryset: QuerySet[Any], *, cursor: str | None, limit: int) -> Page:
     """Newest first by primary key; the cursor is the last key returned."""
     if not 1 <= limit <= MAX_LIMIT:
-        message = _("limit must be between 1 and %(max)s.") % {"max": MAX_LIMIT}
-        raise ServiceValidationError(message, field_errors={"limit": [message]})
+        raise ServiceValidationError.for_field(
+            "limit", _("limit must be between 1 and %(max)s.") % {"max": MAX_LIMIT}
+        )
     if cursor:
         queryset = queryset.filter(pk__lt=decode_cursor(cursor))
     rows = list(queryset.order_by("-pk")[: limit + 1])

@@ -124,6 +124,7 @@ MOBILE_PREFIXES = [
     "189",
     "199",
 ]
+ACCOUNT_ROLES = ["decision_maker", "influencer", "user", "other"]
 SOURCES = ["门店", "官网", "展会", "转介绍", "微信", "电话"]
 TAGS_NOTE = ["VIP", "会员", "新客户", "老客户"]
 NOTE_TEXTS = [
@@ -171,6 +172,41 @@ def _batches(total: int) -> Iterator[range]:
         yield range(start, min(total, start + BATCH))
 
 
+def _record_row(
+    rng: random.Random,
+    *,
+    pk: int,
+    org_id: int,
+    owner_ids: list[int],
+    created: datetime.datetime,
+    province: str,
+    city: str,
+) -> dict[str, Any]:
+    """Columns every account and contact row has (see ``models.base.CustomerRecord``)."""
+    return {
+        "id": pk,
+        "public_id": _uuid(rng),
+        "created_at": created,
+        "updated_at": created,
+        "org_id": org_id,
+        "version": 1,
+        "owner_id": rng.choice(owner_ids),
+        "team_id": None,
+        "visibility": "org",
+        "province": province,
+        "city": city,
+        "district": rng.choice(DISTRICTS),
+        "street": "",
+        "description": "",
+        "deleted_at": None,
+    }
+
+
+def _write(model: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        insert_rows(model, list(rows[0]), [tuple(row.values()) for row in rows])
+
+
 def generate(
     *,
     org_id: int,
@@ -189,8 +225,8 @@ def generate(
     account_start = next_id(Account)
     account_places: list[tuple[str, str]] = []
     for batch in _batches(size.accounts):
-        rows: list[tuple[Any, ...]] = []
-        tokens: list[tuple[Any, ...]] = []
+        rows: list[dict[str, Any]] = []
+        tokens: list[dict[str, Any]] = []
         for offset in batch:
             province, cities = rng.choice(places)
             city = rng.choice(cities)
@@ -198,66 +234,31 @@ def generate(
             pk = account_start + offset
             account_places.append((province, city))
             created = now - datetime.timedelta(days=rng.randint(0, 900))
-            rows.append(
-                (
-                    pk,
-                    _uuid(rng),
-                    created,
-                    created,
-                    org_id,
-                    1,
-                    rng.choice(owner_ids),
-                    None,
-                    "org",
-                    province,
-                    city,
-                    rng.choice(DISTRICTS),
-                    "",
-                    "",
-                    None,
-                    name,
-                    rng.choice(INDUSTRIES),
-                    "",
-                    "",
-                )
+            row = _record_row(
+                rng,
+                pk=pk,
+                org_id=org_id,
+                owner_ids=owner_ids,
+                created=created,
+                province=province,
+                city=city,
             )
-            tokens.extend((pk, key) for key in sorted(search.account_keys(name=name)))
+            row.update(name=name, industry=rng.choice(INDUSTRIES), size="", website="")
+            rows.append(row)
+            tokens.extend(
+                {"account_id": pk, "token": key} for key in sorted(search.account_keys(name=name))
+            )
         with transaction.atomic():
-            insert_rows(
-                Account,
-                [
-                    "id",
-                    "public_id",
-                    "created_at",
-                    "updated_at",
-                    "org_id",
-                    "version",
-                    "owner_id",
-                    "team_id",
-                    "visibility",
-                    "province",
-                    "city",
-                    "district",
-                    "street",
-                    "description",
-                    "deleted_at",
-                    "name",
-                    "industry",
-                    "size",
-                    "website",
-                ],
-                rows,
-            )
-            insert_rows(AccountSearchToken, ["account_id", "token"], tokens)
+            _write(Account, rows)
+            _write(AccountSearchToken, tokens)
         report("accounts", batch.stop, size.accounts)
 
     contact_start = next_id(Contact)
     phone_seen: set[int] = set()
     for batch in _batches(size.contacts):
-        rows = []
-        phones: list[tuple[Any, ...]] = []
-        emails: list[tuple[Any, ...]] = []
-        tokens = []
+        rows, tokens = [], []
+        phones: list[dict[str, Any]] = []
+        emails: list[dict[str, Any]] = []
         for offset in batch:
             pk = contact_start + offset
             name = _person_name(rng)
@@ -277,139 +278,76 @@ def generate(
             created = now - datetime.timedelta(
                 days=rng.randint(0, 900), seconds=rng.randint(0, 86399)
             )
-            contact_emails = []
-            if rng.random() < 0.5:
-                contact_emails.append(f"user{pk}@example.com")
-            rows.append(
-                (
-                    pk,
-                    _uuid(rng),
-                    created,
-                    created,
-                    org_id,
-                    1,
-                    rng.choice(owner_ids),
-                    None,
-                    "org",
-                    province,
-                    city,
-                    rng.choice(DISTRICTS),
-                    "",
-                    "",
-                    None,
-                    name,
-                    name_pinyin(name),
-                    "",
-                    account_start + account_index if at_account else None,
-                    rng.choice(["decision_maker", "influencer", "user", "other"])
-                    if at_account
-                    else "",
-                    "",
-                    None,
-                    "",
-                    rng.choice(SOURCES),
-                )
+            contact_emails = [f"user{pk}@example.com"] if rng.random() < 0.5 else []
+            row = _record_row(
+                rng,
+                pk=pk,
+                org_id=org_id,
+                owner_ids=owner_ids,
+                created=created,
+                province=province,
+                city=city,
             )
-            phones.append((pk, e164, "mobile", 0))
-            emails.extend((pk, email, "work", 0) for email in contact_emails)
-            tokens.extend(
-                (pk, key)
-                for key in sorted(
-                    search.contact_keys(name=name, phones=[e164], emails=contact_emails)
-                )
+            row.update(
+                name=name,
+                pinyin=name_pinyin(name),
+                title="",
+                account_id=account_start + account_index if at_account else None,
+                account_role=rng.choice(ACCOUNT_ROLES) if at_account else "",
+                wechat_id="",
+                birthday=None,
+                gender="",
+                source=rng.choice(SOURCES),
             )
+            rows.append(row)
+            phones.append({"contact_id": pk, "number": e164, "kind": "mobile", "position": 0})
+            emails.extend(
+                {"contact_id": pk, "email": email, "kind": "work", "position": 0}
+                for email in contact_emails
+            )
+            keys = search.contact_keys(name=name, phones=[e164], emails=contact_emails)
+            tokens.extend({"contact_id": pk, "token": key} for key in sorted(keys))
         with transaction.atomic():
-            insert_rows(
-                Contact,
-                [
-                    "id",
-                    "public_id",
-                    "created_at",
-                    "updated_at",
-                    "org_id",
-                    "version",
-                    "owner_id",
-                    "team_id",
-                    "visibility",
-                    "province",
-                    "city",
-                    "district",
-                    "street",
-                    "description",
-                    "deleted_at",
-                    "name",
-                    "pinyin",
-                    "title",
-                    "account_id",
-                    "account_role",
-                    "wechat_id",
-                    "birthday",
-                    "gender",
-                    "source",
-                ],
-                rows,
-            )
-            insert_rows(ContactPhone, ["contact_id", "number", "kind", "position"], phones)
-            insert_rows(ContactEmail, ["contact_id", "email", "kind", "position"], emails)
-            insert_rows(ContactSearchToken, ["contact_id", "token"], tokens)
+            _write(Contact, rows)
+            _write(ContactPhone, phones)
+            _write(ContactEmail, emails)
+            _write(ContactSearchToken, tokens)
         report("contacts", batch.stop, size.contacts)
 
     activity_start = next_id(Activity)
     for batch in _batches(size.activities):
         rows = []
         for offset in batch:
-            contact_id = contact_start + rng.randrange(size.contacts)
             occurred = now - datetime.timedelta(
                 days=rng.randint(0, 365), seconds=rng.randint(0, 86399)
             )
             is_task = rng.random() < 0.2
-            owner = rng.choice(owner_ids)
-            due = now + datetime.timedelta(days=rng.randint(-3, 14)) if is_task else None
+            author = rng.choice(owner_ids)
             rows.append(
-                (
-                    activity_start + offset,
-                    _uuid(rng),
-                    occurred,
-                    occurred,
-                    org_id,
-                    1,
-                    "task" if is_task else rng.choice(["note", "call", "meeting"]),
-                    "回访客户" if is_task else "",
-                    rng.choice(NOTE_TEXTS),
-                    None,
-                    contact_id,
-                    owner,
-                    occurred,
-                    due,
-                    owner if is_task else None,
-                    None,
-                    None,
-                )
+                {
+                    "id": activity_start + offset,
+                    "public_id": _uuid(rng),
+                    "created_at": occurred,
+                    "updated_at": occurred,
+                    "org_id": org_id,
+                    "version": 1,
+                    "kind": "task" if is_task else rng.choice(["note", "call", "meeting"]),
+                    "subject": "回访客户" if is_task else "",
+                    "body": rng.choice(NOTE_TEXTS),
+                    "account_id": None,
+                    "contact_id": contact_start + rng.randrange(size.contacts),
+                    "created_by_id": author,
+                    "occurred_at": occurred,
+                    "due_at": now + datetime.timedelta(days=rng.randint(-3, 14))
+                    if is_task
+                    else None,
+                    "assignee_id": author if is_task else None,
+                    "done_at": None,
+                    "deleted_at": None,
+                }
             )
         with transaction.atomic():
-            insert_rows(
-                Activity,
-                [
-                    "id",
-                    "public_id",
-                    "created_at",
-                    "updated_at",
-                    "org_id",
-                    "version",
-                    "kind",
-                    "subject",
-                    "body",
-                    "account_id",
-                    "contact_id",
-                    "created_by_id",
-                    "occurred_at",
-                    "due_at",
-                    "assignee_id",
-                    "done_at",
-                    "deleted_at",
-                ],
-                rows,
-            )
+            _write(Activity, rows)
         report("activities", batch.stop, size.activities)
 
     reset_sequences(

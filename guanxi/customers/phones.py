@@ -19,8 +19,9 @@ def normalize_phone(raw: str, *, field: str = "phones") -> str:
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_possible_number(parsed):
-        message = _("“%(value)s” is not a valid phone number.") % {"value": text[:40]}
-        raise ServiceValidationError(message, field_errors={field: [message]})
+        raise ServiceValidationError.for_field(
+            field, _("“%(value)s” is not a valid phone number.") % {"value": text[:40]}
+        )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 

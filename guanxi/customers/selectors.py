@@ -23,13 +23,6 @@ from guanxi.customers.models import (
 from guanxi.platform.models import AuditEvent
 from guanxi.platform.visibility import visible_filter
 
-CONTACT_SORTS = {
-    "name": "name",
-    "-name": "-name",
-    "updated": "updated_at",
-    "-updated": "-updated_at",
-}
-
 
 def contacts_visible_to(user: Any, *, deleted: bool = False) -> QuerySet[Contact]:
     return Contact.objects.filter(visible_filter(user), deleted_at__isnull=not deleted)

@@ -8,28 +8,36 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 
 LANGUAGE_SESSION_KEY = "guanxi_language"
 
 
 class UserLanguageMiddleware:
-    """Language: the signed-in user's choice, else the session's, else the browser's."""
+    """Language: the signed-in user's choice, else the session's, else the browser's.
+
+    Runs after authentication so that a choice made on one device follows the user to others.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
+    def _language(self, request: HttpRequest) -> str:
+        for choice in (
+            getattr(request.user, "language", ""),
+            request.session.get(LANGUAGE_SESSION_KEY),
+        ):
+            if choice in self.supported:
+                return str(choice)
+        return translation.get_language_from_request(request)
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = request.session.get(LANGUAGE_SESSION_KEY)
-        if language not in self.supported:
-            language = translation.get_language_from_request(request)
-        translation.activate(language)
+        translation.activate(self._language(request))
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
-        patch_vary = response.headers.get("Vary", "")
-        if "Accept-Language" not in patch_vary:
-            response.headers["Vary"] = ", ".join(filter(None, [patch_vary, "Accept-Language"]))
+        patch_vary_headers(response, ["Accept-Language"])
         translation.deactivate()
         return response
 
@@ -41,17 +49,12 @@ class ActivateUserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        zone_name = getattr(user, "time_zone", "") if user is not None else ""
-        if zone_name:
-            try:
+        zone_name = getattr(request.user, "time_zone", "")
+        try:
+            if zone_name:
                 timezone.activate(zoneinfo.ZoneInfo(zone_name))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            else:
                 timezone.deactivate()
-        else:
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
-        language = getattr(user, "language", "") if user is not None else ""
-        if language and language in {code for code, _name in settings.LANGUAGES}:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -9,11 +9,11 @@ from ninja import Query, Router, Status
 from guanxi.customers import selectors
 from guanxi.customers.api.common import (
     ListFilters,
-    expected_version,
     get_visible,
-    owner_for,
     owner_id_for,
     page_of,
+    patch_record,
+    payload_fields,
     set_etag,
 )
 from guanxi.customers.api.schemas import (
@@ -28,25 +28,6 @@ from guanxi.customers.services.accounts import account_create, account_delete, a
 from guanxi.platform.idempotency import idempotent_create, json_response
 
 router = Router()
-
-
-def _service_fields(request: HttpRequest, payload: Any) -> dict[str, Any]:
-    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
-    if "owner" in fields:
-        fields["owner"] = owner_for(request, fields["owner"])
-    for name in (
-        "industry",
-        "size",
-        "website",
-        "province",
-        "city",
-        "district",
-        "street",
-        "description",
-    ):
-        if name in fields and fields[name] is None:
-            fields[name] = ""
-    return fields
 
 
 def _one(request: HttpRequest, account_id: uuid.UUID) -> Account:
@@ -74,7 +55,7 @@ def list_accounts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str
 @router.post("", response={201: AccountOut}, summary="Create an account")
 def create_account(request: HttpRequest, payload: AccountCreate) -> HttpResponse:
     def create() -> tuple[int, dict[str, Any]]:
-        account = account_create(actor=request.user, **_service_fields(request, payload))
+        account = account_create(actor=request.user, **payload_fields(request, payload))
         duplicates = selectors.account_duplicates(
             request.user, name=account.name, exclude_id=account.pk
         )
@@ -95,10 +76,9 @@ def get_account(request: HttpRequest, account_id: uuid.UUID, response: HttpRespo
 def update_account(
     request: HttpRequest, account_id: uuid.UUID, payload: AccountUpdate, response: HttpResponse
 ) -> Any:
-    account = _one(request, account_id)
-    version = expected_version(request, payload.version, account.version)
-    account_update(
-        actor=request.user, account=account, version=version, **_service_fields(request, payload)
+    fields = payload_fields(request, payload)
+    patch_record(
+        request, _one(request, account_id), payload, kind="account", update=account_update, **fields
     )
     account = _one(request, account_id)
     set_etag(response, account.version)

@@ -51,9 +51,34 @@ def owner_for(request: HttpRequest, username: str | None) -> User | None:
         return None
     user = User.objects.filter(org_id=request.user.org_id, username=username).first()  # type: ignore[union-attr]
     if user is None:
-        message = _("No user named “%(name)s”.") % {"name": username[:150]}
-        raise ServiceValidationError(message, field_errors={"owner": [message]})
+        raise ServiceValidationError.for_field(
+            "owner", _("No user named “%(name)s”.") % {"name": username[:150]}
+        )
     return user
+
+
+NULLABLE_FIELDS = {"account", "birthday", "owner", "due_at", "assignee"}
+LIST_FIELDS = {"phones", "emails", "tags"}
+
+
+def payload_fields(request: HttpRequest, payload: Any) -> dict[str, Any]:
+    """The fields a client sent, ready for a service: ``null`` clears a text or a list, and the
+    owner's user name becomes the user."""
+    fields: dict[str, Any] = payload.model_dump(exclude_unset=True, exclude={"version"})
+    for name, value in fields.items():
+        if value is None and name not in NULLABLE_FIELDS:
+            fields[name] = [] if name in LIST_FIELDS else ""
+    if "owner" in fields:
+        fields["owner"] = owner_for(request, fields["owner"])
+    return fields
+
+
+def patch_record(
+    request: HttpRequest, record: Any, payload: Any, *, kind: str, update: Any, **fields: Any
+) -> None:
+    """Apply a PATCH through ``update`` after checking the version the client edited."""
+    version = expected_version(request, payload.version, record.version)
+    update(actor=request.user, version=version, **{kind: record}, **fields)
 
 
 def expected_version(request: HttpRequest, body_version: int | None, current: int) -> int:

@@ -9,11 +9,11 @@ from ninja import Query, Router, Status
 from guanxi.customers import selectors
 from guanxi.customers.api.common import (
     ListFilters,
-    expected_version,
     get_visible,
-    owner_for,
     owner_id_for,
     page_of,
+    patch_record,
+    payload_fields,
     set_etag,
 )
 from guanxi.customers.api.schemas import (
@@ -40,32 +40,12 @@ def _dump(contact: Contact, **extra: Any) -> dict[str, Any]:
 
 
 def _service_fields(request: HttpRequest, payload: Any) -> dict[str, Any]:
-    fields = payload.model_dump(exclude_unset=True, exclude={"version"})
+    fields = payload_fields(request, payload)
     if "phones" in fields:
         fields["phones"] = [p if isinstance(p, str) else dict(p) for p in fields["phones"]]
-    if "account" in fields:
-        account_id = fields["account"]
-        fields["account"] = (
-            get_visible(selectors.accounts_visible_to(request.user), account_id)
-            if account_id
-            else None
-        )
-    if "owner" in fields:
-        fields["owner"] = owner_for(request, fields["owner"])
-    for name in (
-        "title",
-        "account_role",
-        "wechat_id",
-        "gender",
-        "source",
-        "province",
-        "city",
-        "district",
-        "street",
-        "description",
-    ):
-        if name in fields and fields[name] is None:
-            fields[name] = ""
+    if fields.get("account"):
+        visible_accounts = selectors.accounts_visible_to(request.user)
+        fields["account"] = get_visible(visible_accounts, fields["account"])
     return fields
 
 
@@ -118,10 +98,9 @@ def get_contact(request: HttpRequest, contact_id: uuid.UUID, response: HttpRespo
 def update_contact(
     request: HttpRequest, contact_id: uuid.UUID, payload: ContactUpdate, response: HttpResponse
 ) -> Any:
-    contact = _one(request, contact_id)
-    version = expected_version(request, payload.version, contact.version)
-    contact_update(
-        actor=request.user, contact=contact, version=version, **_service_fields(request, payload)
+    fields = _service_fields(request, payload)
+    patch_record(
+        request, _one(request, contact_id), payload, kind="contact", update=contact_update, **fields
     )
     contact = _one(request, contact_id)
     set_etag(response, contact.version)

@@ -26,7 +26,61 @@ PhoneField = Annotated[str, StringConstraints(max_length=40)] | PhoneIn
 EmailField = Annotated[str, StringConstraints(max_length=254)]
 
 
-class ContactWrite(Schema):
+class RecordWrite(Schema):
+    """Fields that accounts and contacts share; all optional so that PATCH sends only changes."""
+
+    province: ShortText | None = None
+    city: ShortText | None = None
+    district: ShortText | None = None
+    street: ShortText | None = None
+    description: LongText | None = None
+    visibility: ShortText | None = None
+    owner: ShortText | None = None
+    tags: list[TagName] | None = Field(None, max_length=20)
+
+
+class RecordOut(Schema):
+    id: uuid.UUID
+    name: str
+    province: str
+    city: str
+    district: str
+    street: str
+    description: str
+    visibility: str
+    owner: str
+    tags: list[str]
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    possible_duplicates: list[uuid.UUID] = []
+
+
+RECORD_ATTRIBUTES = (
+    "name",
+    "province",
+    "city",
+    "district",
+    "street",
+    "description",
+    "visibility",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+def record_out(record: Any, attributes: tuple[str, ...], **extra: Any) -> dict[str, Any]:
+    return {
+        "id": record.public_id,
+        **{name: getattr(record, name) for name in (*RECORD_ATTRIBUTES, *attributes)},
+        "owner": record.owner.username,
+        "tags": sorted(t.name for t in record.tags.all()),
+        **extra,
+    }
+
+
+class ContactWrite(RecordWrite):
     name: ShortText | None = None
     phones: list[PhoneField] | None = Field(None, max_length=10)
     emails: list[EmailField] | None = Field(None, max_length=10)
@@ -37,14 +91,6 @@ class ContactWrite(Schema):
     birthday: datetime.date | None = None
     gender: ShortText | None = None
     source: ShortText | None = None
-    province: ShortText | None = None
-    city: ShortText | None = None
-    district: ShortText | None = None
-    street: ShortText | None = None
-    description: LongText | None = None
-    visibility: ShortText | None = None
-    owner: ShortText | None = None
-    tags: list[TagName] | None = Field(None, max_length=20)
 
 
 class ContactCreate(ContactWrite):
@@ -61,9 +107,7 @@ class PhoneOut(Schema):
     display: str
 
 
-class ContactOut(Schema):
-    id: uuid.UUID
-    name: str
+class ContactOut(RecordOut):
     pinyin: str
     title: str
     phones: list[PhoneOut]
@@ -75,51 +119,21 @@ class ContactOut(Schema):
     birthday: datetime.date | None
     gender: str
     source: str
-    province: str
-    city: str
-    district: str
-    street: str
-    description: str
-    visibility: str
-    owner: str
-    tags: list[str]
-    version: int
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    possible_duplicates: list[uuid.UUID] = []
 
 
 def contact_out(contact: Contact, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": contact.public_id,
-        "name": contact.name,
-        "pinyin": contact.pinyin,
-        "title": contact.title,
-        "phones": [
+    return record_out(
+        contact,
+        ("pinyin", "title", "account_role", "wechat_id", "birthday", "gender", "source"),
+        phones=[
             {"number": p.number, "kind": p.kind, "display": display_phone(p.number)}
             for p in contact.phones.all()
         ],
-        "emails": [e.email for e in contact.emails.all()],
-        "account": contact.account.public_id if contact.account else None,
-        "account_name": contact.account.name if contact.account else None,
-        "account_role": contact.account_role,
-        "wechat_id": contact.wechat_id,
-        "birthday": contact.birthday,
-        "gender": contact.gender,
-        "source": contact.source,
-        "province": contact.province,
-        "city": contact.city,
-        "district": contact.district,
-        "street": contact.street,
-        "description": contact.description,
-        "visibility": contact.visibility,
-        "owner": contact.owner.username,
-        "tags": sorted(t.name for t in contact.tags.all()),
-        "version": contact.version,
-        "created_at": contact.created_at,
-        "updated_at": contact.updated_at,
+        emails=[e.email for e in contact.emails.all()],
+        account=contact.account.public_id if contact.account else None,
+        account_name=contact.account.name if contact.account else None,
         **extra,
-    }
+    )
 
 
 class ContactPage(Schema):
@@ -127,19 +141,11 @@ class ContactPage(Schema):
     next_cursor: str | None
 
 
-class AccountWrite(Schema):
+class AccountWrite(RecordWrite):
     name: ShortText | None = None
     industry: ShortText | None = None
     size: ShortText | None = None
     website: Annotated[str, StringConstraints(max_length=300)] | None = None
-    province: ShortText | None = None
-    city: ShortText | None = None
-    district: ShortText | None = None
-    street: ShortText | None = None
-    description: LongText | None = None
-    visibility: ShortText | None = None
-    owner: ShortText | None = None
-    tags: list[TagName] | None = Field(None, max_length=20)
 
 
 class AccountCreate(AccountWrite):
@@ -150,51 +156,14 @@ class AccountUpdate(AccountWrite):
     version: int | None = Field(None, ge=1)
 
 
-class AccountOut(Schema):
-    id: uuid.UUID
-    name: str
+class AccountOut(RecordOut):
     industry: str
     size: str
     website: str
-    province: str
-    city: str
-    district: str
-    street: str
-    description: str
-    visibility: str
-    owner: str
-    tags: list[str]
-    version: int
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    possible_duplicates: list[uuid.UUID] = []
 
 
 def account_out(account: Account, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": account.public_id,
-        **{
-            name: getattr(account, name)
-            for name in (
-                "name",
-                "industry",
-                "size",
-                "website",
-                "province",
-                "city",
-                "district",
-                "street",
-                "description",
-                "visibility",
-                "version",
-                "created_at",
-                "updated_at",
-            )
-        },
-        "owner": account.owner.username,
-        "tags": sorted(t.name for t in account.tags.all()),
-        **extra,
-    }
+    return record_out(account, ("industry", "size", "website"), **extra)
 
 
 class AccountPage(Schema):

@@ -43,23 +43,13 @@ TEXT_LIMITS = {
 }
 
 
-def _error(field: str, message: str) -> ServiceValidationError:
-    return ServiceValidationError(message, field_errors={field: [message]})
+_error = ServiceValidationError.for_field
 
 
 def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise _error(sorted(unknown)[0], _("Unknown field."))
-    cleaned = dict(fields)
-    for name, limit in TEXT_LIMITS.items():
-        if name in cleaned:
-            value = str(cleaned[name] or "").strip()
-            if name != "description":
-                value = " ".join(value.split())
-            if len(value) > limit:
-                raise _error(name, _("At most %(count)s characters.") % {"count": limit})
-            cleaned[name] = value
+    cleaned = records.clean_record_fields(
+        actor, fields, editable=EDITABLE_FIELDS, text_limits=TEXT_LIMITS
+    )
     if "name" in cleaned and not cleaned["name"]:
         raise _error("name", _("An account needs a name."))
     if cleaned.get("website"):
@@ -73,10 +63,6 @@ def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
         cleaned["website"] = website
     if "size" in cleaned and (cleaned["size"] or "") not in CompanySize.values:
         raise _error("size", _("Unknown company size."))
-    if "visibility" in cleaned:
-        records.validate_visibility(cleaned["visibility"])
-    if "owner" in cleaned:
-        cleaned["owner"] = records.resolve_owner(actor, cleaned["owner"])
     return cleaned
 
 

@@ -20,8 +20,7 @@ from guanxi.platform.services.audit import audit_record, diff, snapshot
 AUDITED_FIELDS = ("kind", "subject", "body", "due_at", "assignee", "done_at", "occurred_at")
 
 
-def _error(field: str, message: str) -> ServiceValidationError:
-    return ServiceValidationError(message, field_errors={field: [message]})
+_error = ServiceValidationError.for_field
 
 
 def _subject_of(activity: Activity) -> Contact | Account:

@@ -42,7 +42,6 @@ EDITABLE_FIELDS = (
     "visibility",
     "owner",
 )
-AUDITED_FIELDS = (*EDITABLE_FIELDS, "phones", "emails", "tags")
 TEXT_LIMITS = {
     "name": 100,
     "title": 100,
@@ -56,8 +55,7 @@ TEXT_LIMITS = {
 }
 
 
-def _error(field: str, message: str) -> ServiceValidationError:
-    return ServiceValidationError(message, field_errors={field: [message]})
+_error = ServiceValidationError.for_field
 
 
 def clean_phones(phones: Iterable[PhoneInput]) -> list[tuple[str, str]]:
@@ -96,20 +94,9 @@ def clean_emails(emails: Iterable[str]) -> list[str]:
 
 
 def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
-    unknown = set(fields) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise _error(sorted(unknown)[0], _("Unknown field."))
-    cleaned = dict(fields)
-    for name, limit in TEXT_LIMITS.items():
-        if name in cleaned:
-            value = (
-                " ".join(str(cleaned[name] or "").split())
-                if name != "description"
-                else str(cleaned[name] or "").strip()
-            )
-            if len(value) > limit:
-                raise _error(name, _("At most %(count)s characters.") % {"count": limit})
-            cleaned[name] = value
+    cleaned = records.clean_record_fields(
+        actor, fields, editable=EDITABLE_FIELDS, text_limits=TEXT_LIMITS
+    )
     if "name" in cleaned and not cleaned["name"]:
         raise _error("name", _("A contact needs a name."))
     if "gender" in cleaned and (cleaned["gender"] or "") not in Gender.values:
@@ -121,10 +108,6 @@ def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
             raise _error("birthday", _("Enter a valid date."))
         if cleaned["birthday"] > datetime.date.today():
             raise _error("birthday", _("The birthday cannot be in the future."))
-    if "visibility" in cleaned:
-        records.validate_visibility(cleaned["visibility"])
-    if "owner" in cleaned:
-        cleaned["owner"] = records.resolve_owner(actor, cleaned["owner"])
     account = cleaned.get("account")
     if account is not None:
         if not isinstance(account, Account) or account.deleted_at is not None:

@@ -51,15 +51,15 @@ def check_version(record: Any, expected: int | None) -> None:
 def resolve_owner(actor: Any, owner: User | None) -> User:
     owner = owner or actor
     if owner.org_id != actor.org_id or not owner.is_active:
-        message = _("The owner must be an active user of your organisation.")
-        raise ServiceValidationError(message, field_errors={"owner": [message]})
+        raise ServiceValidationError.for_field(
+            "owner", _("The owner must be an active user of your organisation.")
+        )
     return owner
 
 
 def validate_visibility(value: str) -> str:
     if value not in Visibility.values:
-        message = _("Choose who can see this record.")
-        raise ServiceValidationError(message, field_errors={"visibility": [message]})
+        raise ServiceValidationError.for_field("visibility", _("Choose who can see this record."))
     return value
 
 
@@ -70,8 +70,9 @@ def resolve_tags(org_id: int, names: list[str] | None) -> list[Tag]:
         if name and name not in cleaned:
             cleaned.append(name)
     if len(cleaned) > MAX_TAGS:
-        message = _("At most %(count)s tags.") % {"count": MAX_TAGS}
-        raise ServiceValidationError(message, field_errors={"tags": [message]})
+        raise ServiceValidationError.for_field(
+            "tags", _("At most %(count)s tags.") % {"count": MAX_TAGS}
+        )
     existing = {tag.name: tag for tag in Tag.objects.filter(org_id=org_id, name__in=cleaned)}
     for name in cleaned:
         if name not in existing:
@@ -115,6 +116,40 @@ def restore(*, actor: Any, record: Any, verb: str) -> None:
     record.version += 1
     record.save(update_fields=["deleted_at", "version", "updated_at"])
     audit_record(actor=actor, verb=verb, target=record)
+
+
+def clean_record_fields(
+    actor: Any,
+    fields: dict[str, Any],
+    *,
+    editable: tuple[str, ...],
+    text_limits: dict[str, int],
+) -> dict[str, Any]:
+    """Checks shared by accounts and contacts: known fields, text lengths, visibility, owner.
+
+    Single-line texts are trimmed and their inner whitespace collapsed; ``description`` keeps its
+    line breaks.
+    """
+    unknown = set(fields) - set(editable)
+    if unknown:
+        raise ServiceValidationError.for_field(sorted(unknown)[0], _("Unknown field."))
+    cleaned = dict(fields)
+    for name, limit in text_limits.items():
+        if name not in cleaned:
+            continue
+        value = str(cleaned[name] or "").strip()
+        if name != "description":
+            value = " ".join(value.split())
+        if len(value) > limit:
+            raise ServiceValidationError.for_field(
+                name, _("At most %(count)s characters.") % {"count": limit}
+            )
+        cleaned[name] = value
+    if "visibility" in cleaned:
+        validate_visibility(cleaned["visibility"])
+    if "owner" in cleaned:
+        cleaned["owner"] = resolve_owner(actor, cleaned["owner"])
+    return cleaned
 
 
 def apply_changes(record: Any, changes: dict[str, Any]) -> list[str]:

@@ -20,7 +20,12 @@ from guanxi.customers.services.accounts import (
     account_restore,
     account_update,
 )
-from guanxi.customers.views.listing import list_context
+from guanxi.customers.views.records import (
+    delete_record,
+    list_filters,
+    render_list,
+    restore_record,
+)
 
 
 def _get_account(request: HttpRequest, public_id: str, *, deleted: bool = False) -> Account:
@@ -38,21 +43,9 @@ def _get_account(request: HttpRequest, public_id: str, *, deleted: bool = False)
 
 @login_required
 def account_list_view(request: HttpRequest) -> HttpResponse:
-    deleted = request.GET.get("deleted") == "1"
-    accounts = selectors.account_list(
-        request.user,
-        q=request.GET.get("q", "")[:100],
-        owner_id=int(request.GET["owner"]) if request.GET.get("owner", "").isdigit() else None,
-        tag=request.GET.get("tag", "")[:40],
-        province=request.GET.get("province", "")[:40],
-        deleted=deleted,
-    )
-    context = list_context(request, accounts, sorts={"name", "-name", "updated", "-updated"})
-    context["deleted"] = deleted
-    template = "customers/account_list.html"
-    if request.headers.get("HX-Request") == "true":
-        template += "#results"
-    return render(request, template, context)
+    filters = list_filters(request)
+    accounts = selectors.account_list(request.user, **filters)
+    return render_list(request, accounts, "customers/account_list.html", deleted=filters["deleted"])
 
 
 def _initial(account: Account) -> dict[str, Any]:
@@ -114,30 +107,12 @@ def account_form_view(request: HttpRequest, public_id: str | None = None) -> Htt
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    account = _get_account(request, public_id)
-    if request.method == "POST":
-        try:
-            account_delete(actor=request.user, account=account)
-        except GuanxiError as exc:
-            messages.error(request, exc.message)
-            return redirect("account-detail", public_id=account.public_id)
-        messages.success(
-            request,
-            _("Deleted “%(name)s”. You can restore it for 30 days.") % {"name": account.name},
-        )
-        request.session["undo"] = {"kind": "account", "id": str(account.public_id)}
-        return redirect("account-list")
-    return render(request, "customers/confirm_delete.html", {"record": account, "kind": "account"})
+    record = _get_account(request, public_id)
+    return delete_record(request, record, kind="account", delete=account_delete)
 
 
 @login_required
 @require_POST
 def account_restore_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    account = _get_account(request, public_id, deleted=True)
-    try:
-        account_restore(actor=request.user, account=account)
-    except GuanxiError as exc:
-        messages.error(request, exc.message)
-        return redirect("account-list")
-    messages.success(request, _("Restored “%(name)s”.") % {"name": account.name})
-    return redirect("account-detail", public_id=account.public_id)
+    record = _get_account(request, public_id, deleted=True)
+    return restore_record(request, record, kind="account", restore=account_restore)

@@ -21,7 +21,12 @@ from guanxi.customers.services.contacts import (
     contact_restore,
     contact_update,
 )
-from guanxi.customers.views.listing import list_context
+from guanxi.customers.views.records import (
+    delete_record,
+    list_filters,
+    render_list,
+    restore_record,
+)
 
 
 def _get_contact(request: HttpRequest, public_id: str, *, deleted: bool = False) -> Contact:
@@ -37,26 +42,15 @@ def _get_contact(request: HttpRequest, public_id: str, *, deleted: bool = False)
 
 @login_required
 def contact_list_view(request: HttpRequest) -> HttpResponse:
-    deleted = request.GET.get("deleted") == "1"
-    contacts = selectors.contact_list(
-        request.user,
-        q=request.GET.get("q", "")[:100],
-        owner_id=int(request.GET["owner"]) if request.GET.get("owner", "").isdigit() else None,
-        tag=request.GET.get("tag", "")[:40],
-        province=request.GET.get("province", "")[:40],
-        deleted=deleted,
-    )
-    context = list_context(request, contacts, sorts={"name", "-name", "updated", "-updated"})
-    context["deleted"] = deleted
-    template = "customers/contact_list.html"
-    if request.headers.get("HX-Request") == "true":
-        template += "#results"
-    return render(request, template, context)
+    filters = list_filters(request)
+    contacts = selectors.contact_list(request.user, **filters)
+    return render_list(request, contacts, "customers/contact_list.html", deleted=filters["deleted"])
 
 
 def _duplicates(request: HttpRequest, form: ContactForm, exclude_id: int | None) -> list[Contact]:
+    fields = form.service_fields()
     phones = []
-    for raw in form.service_fields()["phones"]:
+    for raw in fields["phones"]:
         try:
             phones.append(normalize_phone(raw))
         except GuanxiError:
@@ -65,7 +59,7 @@ def _duplicates(request: HttpRequest, form: ContactForm, exclude_id: int | None)
     return selectors.contact_duplicates(
         request.user,
         phones=phones,
-        emails=form.service_fields()["emails"],
+        emails=fields["emails"],
         name=form.cleaned_data["name"],
         account_id=account.pk if account else None,
         exclude_id=exclude_id,
@@ -151,30 +145,12 @@ def contact_form_view(request: HttpRequest, public_id: str | None = None) -> Htt
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_delete_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    contact = _get_contact(request, public_id)
-    if request.method == "POST":
-        try:
-            contact_delete(actor=request.user, contact=contact)
-        except GuanxiError as exc:
-            messages.error(request, exc.message)
-            return redirect("contact-detail", public_id=contact.public_id)
-        messages.success(
-            request,
-            _("Deleted “%(name)s”. You can restore it for 30 days.") % {"name": contact.name},
-        )
-        request.session["undo"] = {"kind": "contact", "id": str(contact.public_id)}
-        return redirect("contact-list")
-    return render(request, "customers/confirm_delete.html", {"record": contact, "kind": "contact"})
+    record = _get_contact(request, public_id)
+    return delete_record(request, record, kind="contact", delete=contact_delete)
 
 
 @login_required
 @require_POST
 def contact_restore_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    contact = _get_contact(request, public_id, deleted=True)
-    try:
-        contact_restore(actor=request.user, contact=contact)
-    except GuanxiError as exc:
-        messages.error(request, exc.message)
-        return redirect("contact-list")
-    messages.success(request, _("Restored “%(name)s”.") % {"name": contact.name})
-    return redirect("contact-detail", public_id=contact.public_id)
+    record = _get_contact(request, public_id, deleted=True)
+    return restore_record(request, record, kind="contact", restore=contact_restore)

@@ -1,32 +1,85 @@
-"""Sorting and page numbers for the customer lists."""
+"""What the account and contact pages share: list filters, sorting and paging, delete, restore."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from guanxi.core.errors import GuanxiError
+from guanxi.core.htmx import is_htmx
 
 PAGE_SIZE = 25
 SORT_FIELDS = {"name": "name", "-name": "-name", "updated": "updated_at", "-updated": "-updated_at"}
 
 
-def list_context(
-    request: HttpRequest, records: QuerySet[Any], *, sorts: set[str]
-) -> dict[str, Any]:
+def list_filters(request: HttpRequest) -> dict[str, Any]:
+    """The filters of a list page, bounded, in the shape the list selectors take."""
+    owner = request.GET.get("owner", "")
+    return {
+        "q": request.GET.get("q", "")[:100],
+        "owner_id": int(owner) if owner.isdigit() else None,
+        "tag": request.GET.get("tag", "")[:40],
+        "province": request.GET.get("province", "")[:40],
+        "deleted": request.GET.get("deleted") == "1",
+    }
+
+
+def render_list(
+    request: HttpRequest, records: QuerySet[Any], template: str, *, deleted: bool
+) -> HttpResponse:
+    """The whole page, or only the results fragment for an htmx request."""
     sort = request.GET.get("sort", "-updated")
-    if sort not in sorts:
+    if sort not in SORT_FIELDS:
         sort = "-updated"
-    records = records.order_by(SORT_FIELDS[sort], "-pk")
-    paginator = Paginator(records, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = Paginator(records.order_by(SORT_FIELDS[sort], "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
-    return {
+    context = {
         "page": page,
         "sort": sort,
         "filters": request.GET,
         "query_string": query.urlencode(),
+        "deleted": deleted,
         "undo": request.session.pop("undo", None),
     }
+    return render(request, template + "#results" if is_htmx(request) else template, context)
+
+
+def delete_record(
+    request: HttpRequest, record: Any, *, kind: str, delete: Callable[..., None]
+) -> HttpResponse:
+    """GET asks for confirmation; POST deletes and offers an undo on the list page."""
+    if request.method != "POST":
+        return render(request, "customers/confirm_delete.html", {"record": record, "kind": kind})
+    try:
+        delete(actor=request.user, **{kind: record})
+    except GuanxiError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{kind}-detail", public_id=record.public_id)
+    messages.success(
+        request,
+        _("Deleted “%(name)s”. You can restore it for 30 days.") % {"name": record.name},
+    )
+    request.session["undo"] = {"kind": kind, "id": str(record.public_id)}
+    return redirect(f"{kind}-list")
+
+
+def restore_record(
+    request: HttpRequest, record: Any, *, kind: str, restore: Callable[..., None]
+) -> HttpResponse:
+    try:
+        restore(actor=request.user, **{kind: record})
+    except GuanxiError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{kind}-list")
+    messages.success(request, _("Restored “%(name)s”.") % {"name": record.name})
+    return redirect(f"{kind}-detail", public_id=record.public_id)

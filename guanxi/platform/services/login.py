@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from guanxi.platform.models import LoginFailure
@@ -25,4 +24,4 @@ def login_failure_record(*, username: str, address: str) -> None:
 
 
 def login_failures_clear(*, username: str) -> None:
-    LoginFailure.objects.filter(Q(username=username.lower())).delete()
+    LoginFailure.objects.filter(username=username.lower()).delete()

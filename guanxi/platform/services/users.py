@@ -32,6 +32,22 @@ def team_create(*, actor: Any, org: Organization, name: str, manager: User | Non
 
 
 @transaction.atomic
+def team_set_manager(*, actor: Any, team: Team, manager: User | None) -> Team:
+    """The manager sees every record of the team and may delete or hand them over."""
+    before = team.manager.username if team.manager else None
+    team.manager = manager
+    team.save(update_fields=["manager", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="platform.team.manager_changed",
+        target=team,
+        changes={"manager": {"before": before, "after": manager.username if manager else None}},
+        org_id=team.org_id,
+    )
+    return team
+
+
+@transaction.atomic
 def user_create(
     *,
     actor: Any,

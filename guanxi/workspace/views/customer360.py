@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 
+from guanxi.core.htmx import is_htmx
 from guanxi.customers import selectors
 from guanxi.customers.forms import ActivityForm
 from guanxi.customers.panels import panels_for
@@ -47,7 +48,7 @@ def _render(request: HttpRequest, kind: str, record: Any, extra: dict[str, Any])
         **extra,
     }
     template = f"workspace/{kind}_360.html"
-    if request.headers.get("HX-Request") == "true" and "before" in request.GET:
+    if is_htmx(request) and "before" in request.GET:
         template = "workspace/timeline.html#entries"
     return render(request, template, context)
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from guanxi.core.htmx import is_htmx
 from guanxi.customers.selectors import global_search
 
 
@@ -13,6 +14,6 @@ def search_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     results = global_search(request.user, query, limit=20) if query else None
     template = "workspace/search.html"
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         template += "#results"
     return render(request, template, {"q": query, "results": results})

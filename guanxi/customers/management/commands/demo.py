@@ -11,7 +11,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from guanxi.customers import demo
 from guanxi.customers.models import Contact
 from guanxi.platform.models import Team, User
-from guanxi.platform.services.users import default_organization, team_create, user_create
+from guanxi.platform.services.users import (
+    default_organization,
+    team_create,
+    team_set_manager,
+    user_create,
+)
 
 
 class Command(BaseCommand):
@@ -57,8 +62,7 @@ class Command(BaseCommand):
                 last_name=spec["last_name"],
             )
             if spec["role"] == "manager" and team.manager_id is None:
-                team.manager = user
-                team.save(update_fields=["manager"])
+                team_set_manager(actor=None, team=team, manager=user)
         owner_ids = list(User.objects.filter(org=org, is_active=True).values_list("pk", flat=True))
         started = time.monotonic()
         size = demo.generate(

@@ -1,0 +1,58 @@
+"""``guanxi demo``: the bulk path writes searchable, deterministic data on both databases."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from guanxi.customers.models import Account, Activity, Contact, ContactPhone
+from guanxi.customers.selectors import global_search
+from guanxi.customers.services.contacts import contact_create
+from guanxi.platform.models import User
+
+
+def _run(contacts: int, seed: int) -> None:
+    call_command("demo", contacts=contacts, seed=seed, stdout=StringIO(), stderr=StringIO())
+
+
+def _snapshot() -> list[tuple[str, str, str]]:
+    return [
+        (c.name, c.province, c.phones.get().number)
+        for c in Contact.objects.order_by("pk").prefetch_related("phones")
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_writes_the_requested_sizes_and_is_searchable(people):
+    _run(50, seed=3)
+    assert Contact.objects.count() == 50
+    assert Account.objects.count() == 5
+    assert Activity.objects.count() == 25
+    assert ContactPhone.objects.filter(number__startswith="+861").count() == 50
+    assert User.objects.filter(username__in=["wangfang", "lilei", "emma", "zhaomin"]).count() == 4
+    contact = Contact.objects.order_by("pk").prefetch_related("phones").first()
+    last_digits = contact.phones.get().number[-6:]
+    assert [c.pk for c in global_search(people.admin, last_digits).contacts] == [contact.pk]
+    # Sequences continue after the bulk rows: ordinary creates still work.
+    created = contact_create(actor=people.owner, name="新客户")
+    assert created.pk > contact.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_is_deterministic_for_a_seed(people):
+    _run(20, seed=5)
+    first = _snapshot()
+    Activity.objects.all().delete()
+    Contact.objects.all().delete()
+    Account.objects.all().delete()
+    _run(20, seed=5)
+    assert _snapshot() == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_only_if_empty_does_nothing_when_customers_exist(people):
+    contact_create(actor=people.owner, name="已有客户")
+    call_command("demo", contacts=10, only_if_empty=True, stdout=StringIO(), stderr=StringIO())
+    assert Contact.objects.count() == 1
