@@ -12,11 +12,14 @@ import argparse
 import json
 import os
 import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,11 +40,95 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
+def _wrk(url: str, token: str, *, seconds: int, connections: int) -> dict[str, float]:
+    """Requests/s and latency from wrk (Debian's package), run on this machine's loopback."""
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Authorization: Bearer {token}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    )
+    out = result.stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def latency(label: str) -> float:
+        match = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        if match is None:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    return {
+        "requests_per_s": round(rate, 1),
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "connections": connections,
+        "seconds": seconds,
+    }
+
+
+def load_test(env: dict[str, str], token: str, *, workers: int, seconds: int) -> dict[str, object]:
+    """The list API under concurrent load through gunicorn, beside /healthz in the same run."""
+    if shutil.which("wrk") is None:
+        return {"skipped": "wrk is not installed: apt-get install wrk"}
+    port = 18765
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env=dict(env, DEBUG="0", SECRET_KEY="bench-" + "k" * 50, GUANXI_SECURE_COOKIES="0"),
+        cwd=ROOT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=1) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        return {
+            "workers": workers,
+            "healthz_baseline": _wrk(base + "/healthz", token, seconds=seconds, connections=16),
+            "contact_list_api": _wrk(
+                base + "/api/v1/contacts?limit=50", token, seconds=seconds, connections=16
+            ),
+            "contact_search_api": _wrk(
+                base + "/api/v1/contacts?q=zw&limit=20", token, seconds=seconds, connections=16
+            ),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--load-seconds", type=int, default=15)
+    parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="guanxi-bench-"))
@@ -127,16 +214,28 @@ def main() -> None:
             timed(lambda i: api.get("/api/v1/contacts", {"q": rng.choice(queries), "limit": 20}), n)
         ),
     }
+    connection.close()
+    results["load"] = load_test(env, raw, workers=args.workers, seconds=args.load_seconds)
     out = ROOT / "bench" / "results" / f"foundation-{connection.vendor}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{'measure':<22} {'p50 ms':>8} {'p95 ms':>8}")
     for key, value in results.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and "p95_ms" in value:
             print(f"{key:<22} {value['p50_ms']:>8} {value['p95_ms']:>8}")
     print(
         f"demo load: {results['demo_load_seconds']} s for {results['contacts']:,} contacts; "
         f"baseline insert {results['baseline_insert_rows_per_s']:,} rows/s"
     )
+    load = results["load"]
+    if "skipped" in load:
+        print(f"load test skipped: {load['skipped']}")
+    else:
+        for key in ("healthz_baseline", "contact_list_api", "contact_search_api"):
+            figures = load[key]
+            print(
+                f"load {key:<18} {figures['requests_per_s']:>8} req/s  p50 {figures['p50_ms']} ms"
+                f"  p99 {figures['p99_ms']} ms  non-2xx {figures['non_2xx']}"
+            )
     print(f"written to {out}")
 
 

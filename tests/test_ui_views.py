@@ -94,3 +94,16 @@ def test_delete_confirm_undo_and_restore(people, client):
         .order_by("pk")
         .values_list("verb", flat=True)
     ) == ["customers.account.created", "customers.account.deleted", "customers.account.restored"]
+
+
+def test_account_suggestions_for_the_contact_form(people, client):
+    account_create(actor=people.owner, name="上海华为技术有限公司")
+    account_create(actor=people.owner, name="杭州西湖餐饮有限公司")
+    account_create(actor=people.outsider, name="华为私有", visibility="owner")
+    response = client.get("/accounts/suggest/", {"account_name": "华为"})
+    assert response.content.decode().strip() == (
+        '<datalist id="account-options"><option value="上海华为技术有限公司"></datalist>'
+    )
+    form = client.get("/contacts/new/").content.decode()
+    assert 'list="account-options"' in form
+    assert 'hx-get="/accounts/suggest/"' in form

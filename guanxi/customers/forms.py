@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.customers.choices import AccountRole, ActivityKind, CompanySize, Gender
@@ -62,7 +63,17 @@ class ContactForm(CustomerFieldsForm):
         label=_("Account (company)"),
         max_length=200,
         required=False,
-        help_text=_("The exact name of an existing account; empty for a consumer."),
+        help_text=_("Type part of the name and pick the account; empty for a consumer."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "account-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("account-suggest"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#account-options",
+                "hx-swap": "outerHTML",
+            }
+        ),
     )
     account_role = forms.ChoiceField(
         label=_("Role at the account"),

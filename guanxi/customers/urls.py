@@ -5,6 +5,7 @@ from guanxi.customers.views.accounts import (
     account_form_view,
     account_list_view,
     account_restore_view,
+    account_suggest_view,
 )
 from guanxi.customers.views.activities import activity_create_view, activity_done_view
 from guanxi.customers.views.contacts import (
@@ -22,6 +23,7 @@ urlpatterns = [
     path("contacts/<uuid:public_id>/restore/", contact_restore_view, name="contact-restore"),
     path("accounts/", account_list_view, name="account-list"),
     path("accounts/new/", account_form_view, name="account-create"),
+    path("accounts/suggest/", account_suggest_view, name="account-suggest"),
     path("accounts/<uuid:public_id>/edit/", account_form_view, name="account-edit"),
     path("accounts/<uuid:public_id>/delete/", account_delete_view, name="account-delete"),
     path("accounts/<uuid:public_id>/restore/", account_restore_view, name="account-restore"),

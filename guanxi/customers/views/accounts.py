@@ -42,6 +42,15 @@ def _get_account(request: HttpRequest, public_id: str, *, deleted: bool = False)
 
 
 @login_required
+def account_suggest_view(request: HttpRequest) -> HttpResponse:
+    """Up to ten visible accounts matching what was typed, as ``<datalist>`` options."""
+    typed = request.GET.get("account_name", "")[:100]
+    ids = selectors.account_search_ids(request.user, typed, limit=10)
+    accounts = selectors.accounts_visible_to(request.user).filter(pk__in=ids).order_by("name")
+    return render(request, "customers/account_options.html", {"accounts": accounts})
+
+
+@login_required
 def account_list_view(request: HttpRequest) -> HttpResponse:
     filters = list_filters(request)
     accounts = selectors.account_list(request.user, **filters)
