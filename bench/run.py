@@ -128,10 +128,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--load-seconds", type=int, default=15)
+    parser.add_argument("--data-dir", help="Reuse a SQLite data directory from an earlier run.")
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="guanxi-bench-"))
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="guanxi-bench-"))
     env = dict(os.environ, GUANXI_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="config.settings")
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
@@ -139,7 +140,7 @@ def main() -> None:
     subprocess.run([guanxi, "setup", "--no-demo"], env=env, check=True, cwd=ROOT)
     started = time.monotonic()
     subprocess.run(
-        [guanxi, "demo", "--contacts", str(args.contacts), "--seed", "1"],
+        [guanxi, "demo", "--contacts", str(args.contacts), "--seed", "1", "--only-if-empty"],
         env=env,
         check=True,
         cwd=ROOT,
@@ -195,7 +196,7 @@ def main() -> None:
     results = {
         "contacts": Contact.objects.count(),
         "database": connection.vendor,
-        "demo_load_seconds": round(demo_seconds, 1),
+        "demo_load_seconds": None if args.data_dir else round(demo_seconds, 1),
         "baseline_insert_rows_per_s": round(baseline_rate),
         "healthz_baseline": summary(timed(lambda i: client.get("/healthz"), n)),
         "search_page": summary(

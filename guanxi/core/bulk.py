@@ -52,6 +52,13 @@ def insert_rows(
             )
 
 
+def analyze(*tables: type[models.Model]) -> None:
+    """Fresh planner statistics after a bulk load, so the first queries pick the right indexes."""
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def reset_sequences(*models_to_reset: type[models.Model]) -> None:
     statements = connection.ops.sequence_reset_sql(no_style(), list(models_to_reset))
     with connection.cursor() as cursor:

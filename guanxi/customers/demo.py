@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from guanxi.core.bulk import insert_rows, next_id, reset_sequences
+from guanxi.core.bulk import analyze, insert_rows, next_id, reset_sequences
 from guanxi.customers import search
 from guanxi.customers.models import (
     Account,
@@ -350,7 +350,7 @@ def generate(
             _write(Activity, rows)
         report("activities", batch.stop, size.activities)
 
-    reset_sequences(
+    written = (
         Account,
         Contact,
         Activity,
@@ -359,6 +359,8 @@ def generate(
         ContactSearchToken,
         AccountSearchToken,
     )
+    reset_sequences(*written)
+    analyze(*written)
     return size
 
 

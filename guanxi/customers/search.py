@@ -1,8 +1,8 @@
 """The one search module: building keys for a record and matching a query against them.
 
-Both databases use the same keys and the same prefix match on a B-tree index (a range on SQLite's
-binary collation, ``LIKE 'x%'`` on PostgreSQL's pattern-ops index, which Django creates for indexed
-text columns), so the results are identical on SQLite and PostgreSQL.
+Both databases use the same keys and the same prefix match: a range on a B-tree index of a column
+compared by code point (SQLite's binary collation, PostgreSQL's "C" collation), so the results
+and their order are identical on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Q
 
 from guanxi.customers.names import CJK, has_cjk, pinyin_syllables
@@ -117,8 +116,8 @@ def parse_query(raw: str) -> SearchQuery:
 
 
 def _prefix_q(field: str, prefix: str) -> Q:
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__startswith": prefix})
+    """A range rather than LIKE: with code-point order on both databases (see
+    ``core.fields.ByteOrderCharField``) it walks the plain index and comes out sorted."""
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from django.db import models
 
+from guanxi.core.fields import ByteOrderCharField
+
 
 class SearchTokenBase(models.Model):
-    token = models.CharField(max_length=64, db_index=True)
+    token = ByteOrderCharField(max_length=64)
 
     class Meta:
         abstract = True
@@ -27,8 +29,14 @@ class ContactSearchToken(SearchTokenBase):
         "customers.Contact", on_delete=models.CASCADE, related_name="search_tokens"
     )
 
+    class Meta:
+        indexes = [models.Index(fields=["token"], name="customers_contact_token_idx")]
+
 
 class AccountSearchToken(SearchTokenBase):
     account = models.ForeignKey(
         "customers.Account", on_delete=models.CASCADE, related_name="search_tokens"
     )
+
+    class Meta:
+        indexes = [models.Index(fields=["token"], name="customers_account_token_idx")]
