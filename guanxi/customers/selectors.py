@@ -40,8 +40,8 @@ def with_contact_details(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     )
 
 
-SEARCH_CHUNK = 400
-SEARCH_ROUNDS = 5
+SEARCH_ROUNDS = 6
+SEARCH_CHUNK_MAX = 800
 
 
 def _matching_ids(
@@ -54,29 +54,31 @@ def _matching_ids(
     """Record ids whose keys start with the query, best (shortest, alphabetical) keys first.
 
     Keys are read in index order in chunks and only then checked against visibility: a join in
-    one query lets the planner start from the (huge) record table instead of the key index.
+    one query lets the planner start from the (huge) record table instead of the key index. The
+    first chunk is small (most searches are answered by it); later ones double, for users who may
+    see only a few of the matches.
     """
     found: list[int] = []
     after: tuple[str, int] | None = None
+    size = limit * 3
     for _round in range(SEARCH_ROUNDS):
         keys = token_model.objects.filter(search.token_filter(query))
         if after is not None:
             keys = keys.filter(Q(token__gt=after[0]) | Q(token=after[0], pk__gt=after[1]))
         chunk = list(
-            keys.order_by("token", "pk").values_list("token", "pk", f"{owner_field}_id")[
-                :SEARCH_CHUNK
-            ]
+            keys.order_by("token", "pk").values_list("token", "pk", f"{owner_field}_id")[:size]
         )
-        candidates = [row[2] for row in chunk if row[2] not in found]
+        candidates = list(dict.fromkeys(row[2] for row in chunk if row[2] not in found))
         allowed = set(visible.filter(pk__in=candidates).values_list("pk", flat=True))
         for record_id in candidates:
-            if record_id in allowed and record_id not in found:
+            if record_id in allowed:
                 found.append(record_id)
                 if len(found) == limit:
                     return found
-        if len(chunk) < SEARCH_CHUNK:
+        if len(chunk) < size:
             break
         after = (chunk[-1][0], chunk[-1][1])
+        size = min(size * 2, SEARCH_CHUNK_MAX)
     return found
 
 
