@@ -30,7 +30,7 @@ class ContactSearchToken(SearchTokenBase):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["token"], name="customers_contact_token_idx")]
+        indexes = [models.Index(fields=["token", "id"], name="customers_contact_token_idx")]
 
 
 class AccountSearchToken(SearchTokenBase):
@@ -39,4 +39,4 @@ class AccountSearchToken(SearchTokenBase):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["token"], name="customers_account_token_idx")]
+        indexes = [models.Index(fields=["token", "id"], name="customers_account_token_idx")]
