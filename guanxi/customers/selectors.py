@@ -60,7 +60,7 @@ def _matching_ids(
     """
     found: list[int] = []
     after: tuple[str, int] | None = None
-    size = limit * 3
+    size = max(limit + limit // 2, 30)
     for _round in range(SEARCH_ROUNDS):
         keys = token_model.objects.filter(search.token_filter(query))
         if after is not None:
