@@ -140,7 +140,12 @@ class AccountForm(CustomerFieldsForm):
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
-    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Subject")}),
+    )
     body = forms.CharField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
