@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger files locally instead of from a CDN
     "guanxi.core",
     "guanxi.platform",
     "guanxi.customers",

@@ -114,3 +114,10 @@ def test_contact_list_filters_as_you_type(page: Any, people: Any) -> None:
     expect(page.locator("#results tbody tr")).to_have_count(1)
     assert page.locator("#results tbody a").all_inner_texts() == ["张伟"]
     assert "q=zw" in page.url
+
+
+def test_api_docs_render_under_the_content_security_policy(page: Any, people: Any) -> None:
+    page.goto(page.base_url + "/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Guanxi API" in page.locator(".swagger-ui .info .title").inner_text()
+    assert page.locator(".opblock-tag-section").count() == 3

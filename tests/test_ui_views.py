@@ -107,3 +107,31 @@ def test_account_suggestions_for_the_contact_form(people, client):
     form = client.get("/contacts/new/").content.decode()
     assert 'list="account-options"' in form
     assert 'hx-get="/accounts/suggest/"' in form
+
+
+def test_owner_filter_lists_colleagues(people, client):
+    contact_create(actor=people.owner, name="我的客户")
+    contact_create(actor=people.teammate, name="同事的客户")
+    page = client.get("/contacts/", {"owner": people.teammate.pk}).content.decode()
+    results = page.split('<div id="results">')[1]
+    assert "同事的客户" in results
+    assert "我的客户" not in results
+    assert f'<option value="{people.teammate.pk}" selected>teammate</option>' in page
+
+
+def test_my_tasks_today_on_the_dashboard(people, client):
+    from guanxi.customers.services.activities import activity_create
+
+    mine = contact_create(actor=people.owner, name="张伟")
+    hidden = contact_create(actor=people.outsider, name="秘密客户", visibility="owner")
+    activity_create(actor=people.owner, kind="task", subject="回电话", contact=mine)
+    activity_create(
+        actor=people.outsider,
+        kind="task",
+        subject="看不见的任务",
+        contact=hidden,
+        assignee=people.owner,
+    )
+    html = client.get("/").content.decode()
+    assert "回电话" in html
+    assert "看不见的任务" not in html

@@ -203,8 +203,9 @@ def activities_visible_to(user: Any) -> QuerySet[Activity]:
 
 
 def open_tasks_for(user: Any, *, due_before: datetime.datetime | None = None) -> QuerySet[Activity]:
-    tasks = Activity.objects.filter(
-        assignee=user, kind=ActivityKind.TASK, done_at__isnull=True, deleted_at__isnull=True
+    """The user's open tasks on customers they can see (a task does not widen visibility)."""
+    tasks = activities_visible_to(user).filter(
+        assignee=user, kind=ActivityKind.TASK, done_at__isnull=True
     )
     if due_before is not None:
         tasks = tasks.filter(Q(due_at__lt=due_before) | Q(due_at__isnull=True))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import GuanxiError
 from guanxi.core.htmx import is_htmx
+from guanxi.platform.selectors import active_users
 
 PAGE_SIZE = 25
 SORT_FIELDS = {"name": "name", "-name": "-name", "updated": "updated_at", "-updated": "-updated_at"}
@@ -50,6 +51,7 @@ def render_list(
         "query_string": query.urlencode(),
         "deleted": deleted,
         "undo": request.session.pop("undo", None),
+        "owners": active_users(getattr(request.user, "org_id", None)),
     }
     return render(request, template + "#results" if is_htmx(request) else template, context)
 
