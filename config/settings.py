@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "guanxi.core",
     "guanxi.platform",
     "guanxi.customers",
+    "guanxi.commerce",
+    "guanxi.analytics",
     "guanxi.workspace",
 ]
 
@@ -159,6 +161,15 @@ TIME_ZONE = os.environ.get("GUANXI_TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 GUANXI_PHONE_REGION = os.environ.get("GUANXI_PHONE_REGION", "CN")
 GUANXI_SOFT_DELETE_DAYS = 30
+GUANXI_CURRENCY = os.environ.get("GUANXI_CURRENCY", "CNY")
+# How an order import finds a customer it does not know by external id, in this order.
+GUANXI_ORDER_IMPORT_MATCH = tuple(
+    part
+    for part in os.environ.get("GUANXI_ORDER_IMPORT_MATCH", "phone,email").split(",")
+    if part.strip()
+)
+# Overrides of the analytics defaults in guanxi/analytics/config.py (see docs/analytics.md).
+GUANXI_ANALYTICS: dict[str, object] = {}
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

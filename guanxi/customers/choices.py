@@ -42,3 +42,37 @@ class ActivityKind(models.TextChoices):
     CALL = "call", _("Call")
     MEETING = "meeting", _("Meeting")
     TASK = "task", _("Task")
+
+
+class RfmSegment(models.TextChoices):
+    """The widely used RFM segment table (recency score × frequency score)."""
+
+    CHAMPIONS = "champions", _("Champions")
+    LOYAL = "loyal", _("Loyal customers")
+    POTENTIAL_LOYALIST = "potential_loyalist", _("Potential loyalists")
+    NEW = "new", _("New customers")
+    PROMISING = "promising", _("Promising")
+    NEED_ATTENTION = "need_attention", _("Need attention")
+    ABOUT_TO_SLEEP = "about_to_sleep", _("About to sleep")
+    AT_RISK = "at_risk", _("At risk")
+    CANNOT_LOSE = "cannot_lose", _("Can't lose them")
+    HIBERNATING = "hibernating", _("Hibernating / lost")
+
+
+class ValueQuadrant(models.TextChoices):
+    """Current value × potential value (docs/analytics.md explains the choice of "risk")."""
+
+    STRATEGIC = "strategic", _("Strategic")
+    PROFITABLE = "profitable", _("Profitable")
+    RISK = "risk", _("Risk")
+    ORDINARY = "ordinary", _("Ordinary")
+
+
+class GridCell(models.TextChoices):
+    """Average order value × purchase frequency: where a customer sits, and where to move them."""
+
+    A = "A", _("A: never purchased")
+    B = "B", _("B: low order value, rarely")
+    C = "C", _("C: high order value, rarely")
+    D = "D", _("D: low order value, often")
+    E = "E", _("E: high order value, often")

@@ -298,6 +298,7 @@ def generate(
                 birthday=None,
                 gender="",
                 source=rng.choice(SOURCES),
+                external_id="",
             )
             rows.append(row)
             phones.append({"contact_id": pk, "number": e164, "kind": "mobile", "position": 0})

@@ -265,3 +265,30 @@ def timeline(
     has_more = len(entries) > limit
     entries = entries[:limit]
     return entries, (entries[-1].at if has_more and entries else None)
+
+
+def contact_ids_by_external_id(org_id: int, external_ids: list[str]) -> dict[str, int]:
+    rows = Contact.objects.filter(org_id=org_id, external_id__in=external_ids)
+    return dict(rows.values_list("external_id", "pk"))
+
+
+def contact_ids_by_phone(org_id: int, numbers: list[str]) -> dict[str, int]:
+    """The oldest live contact, not yet linked to a shop customer, holding each number."""
+    rows = ContactPhone.objects.filter(
+        contact__org_id=org_id,
+        contact__deleted_at__isnull=True,
+        contact__external_id="",
+        number__in=numbers,
+    ).order_by("-contact_id")
+    return dict(rows.values_list("number", "contact_id"))
+
+
+def contact_ids_by_email(org_id: int, emails: list[str]) -> dict[str, int]:
+    """The oldest live contact, not yet linked to a shop customer, holding each address."""
+    rows = ContactEmail.objects.filter(
+        contact__org_id=org_id,
+        contact__deleted_at__isnull=True,
+        contact__external_id="",
+        email__in=emails,
+    ).order_by("-contact_id")
+    return dict(rows.values_list("email", "contact_id"))

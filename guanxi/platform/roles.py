@@ -28,6 +28,8 @@ class Permission(models.TextChoices):
     VIEW_AUDIT = "audit.view", _("Browse the audit trail")
     MANAGE_USERS = "platform.manage_users", _("Manage users and teams")
     USE_API = "platform.use_api", _("Use the API with personal tokens")
+    IMPORT_ORDERS = "commerce.import_orders", _("Import orders")
+    REFRESH_ANALYTICS = "analytics.refresh", _("Recompute customer scores")
 
 
 _WORKER = {
@@ -40,7 +42,15 @@ _WORKER = {
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(Permission.values),
-    Role.MANAGER: frozenset(_WORKER | {Permission.DELETE_CUSTOMERS, Permission.VIEW_AUDIT}),
+    Role.MANAGER: frozenset(
+        _WORKER
+        | {
+            Permission.DELETE_CUSTOMERS,
+            Permission.VIEW_AUDIT,
+            Permission.IMPORT_ORDERS,
+            Permission.REFRESH_ANALYTICS,
+        }
+    ),
     Role.SALES_REP: frozenset(_WORKER | {Permission.DELETE_CUSTOMERS}),
     Role.SERVICE_AGENT: frozenset(_WORKER),
     Role.MARKETER: frozenset(_WORKER),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 
 from guanxi.platform.models import AuditEvent, User
@@ -17,3 +18,38 @@ def audit_events_visible_to(user: Any, *, verb_prefix: str = "") -> QuerySet[Aud
     if verb_prefix:
         events = events.filter(verb__startswith=verb_prefix)
     return events
+
+
+def command_actor(username: str | None) -> User:
+    """Who a command-line job acts as: the user named, else the first active administrator."""
+    from django.core.management.base import CommandError
+
+    from guanxi.platform.roles import Role
+
+    users = User.objects.filter(is_active=True)
+    if username:
+        user = users.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No active user named {username!r}.")
+        return user
+    user = (
+        users.filter(models.Q(is_superuser=True) | models.Q(role=Role.ADMINISTRATOR))
+        .order_by("id")
+        .first()
+    )
+    if user is None:
+        raise CommandError("No administrator exists yet: run `guanxi setup` or pass --as USER.")
+    return user
+
+
+def system_actor(org_id: int) -> User:
+    """The administrator that background jobs act as when no person started them."""
+    user = (
+        User.objects.filter(org_id=org_id, is_active=True)
+        .filter(models.Q(is_superuser=True) | models.Q(role="administrator"))
+        .order_by("id")
+        .first()
+    )
+    if user is None:
+        raise LookupError("The organisation has no active administrator.")
+    return user

@@ -91,6 +91,7 @@ class ContactWrite(RecordWrite):
     birthday: datetime.date | None = None
     gender: ShortText | None = None
     source: ShortText | None = None
+    external_id: str | None = Field(None, max_length=64)
 
 
 class ContactCreate(ContactWrite):
@@ -119,12 +120,22 @@ class ContactOut(RecordOut):
     birthday: datetime.date | None
     gender: str
     source: str
+    external_id: str
 
 
 def contact_out(contact: Contact, **extra: Any) -> dict[str, Any]:
     return record_out(
         contact,
-        ("pinyin", "title", "account_role", "wechat_id", "birthday", "gender", "source"),
+        (
+            "pinyin",
+            "title",
+            "account_role",
+            "wechat_id",
+            "birthday",
+            "gender",
+            "source",
+            "external_id",
+        ),
         phones=[
             {"number": p.number, "kind": p.kind, "display": display_phone(p.number)}
             for p in contact.phones.all()

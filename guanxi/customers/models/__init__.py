@@ -2,6 +2,7 @@ from guanxi.customers.models.accounts import Account
 from guanxi.customers.models.activities import Activity
 from guanxi.customers.models.base import Tag
 from guanxi.customers.models.contacts import Contact, ContactEmail, ContactPhone
+from guanxi.customers.models.scores import CustomerScore
 from guanxi.customers.models.search import AccountSearchToken, ContactSearchToken
 
 __all__ = [
@@ -12,5 +13,6 @@ __all__ = [
     "ContactEmail",
     "ContactPhone",
     "ContactSearchToken",
+    "CustomerScore",
     "Tag",
 ]

@@ -34,6 +34,13 @@ class Contact(CustomerRecord):
         _("gender"), max_length=10, choices=Gender.choices, blank=True, default=""
     )
     source = models.CharField(_("source"), max_length=60, blank=True)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_("The customer's number in the shop or POS system that sends its orders."),
+    )
     tags = models.ManyToManyField("customers.Tag", blank=True, related_name="contacts")
 
     class Meta:
@@ -42,6 +49,13 @@ class Contact(CustomerRecord):
         indexes = [
             models.Index(fields=["org", "owner", "-id"], name="customers_contact_owner_idx"),
             models.Index(fields=["account", "name"], name="customers_contact_account_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="customers_contact_unique_external_id",
+            )
         ]
 
     def __str__(self) -> str:

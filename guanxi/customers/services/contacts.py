@@ -34,6 +34,7 @@ EDITABLE_FIELDS = (
     "birthday",
     "gender",
     "source",
+    "external_id",
     "province",
     "city",
     "district",
@@ -47,6 +48,7 @@ TEXT_LIMITS = {
     "title": 100,
     "wechat_id": 60,
     "source": 60,
+    "external_id": 64,
     "province": 40,
     "city": 40,
     "district": 40,
@@ -91,6 +93,20 @@ def clean_emails(emails: Iterable[str]) -> list[str]:
     if len(cleaned) > MAX_EMAILS:
         raise _error("emails", _("At most %(count)s e-mail addresses.") % {"count": MAX_EMAILS})
     return cleaned
+
+
+def _check_external_id(actor: Any, external_id: str, contact: Contact | None = None) -> None:
+    """An external id names one customer of the shop system, so it may be used only once."""
+    if not external_id:
+        return
+    taken = Contact.objects.filter(org_id=actor.org_id, external_id=external_id)
+    if contact is not None:
+        taken = taken.exclude(pk=contact.pk)
+    if taken.exists():
+        raise _error(
+            "external_id",
+            _("Another customer already has the external id “%(value)s”.") % {"value": external_id},
+        )
 
 
 def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
@@ -154,6 +170,7 @@ def contact_create(
     cleaned = _clean_fields(actor, {"name": name, **fields})
     clean_phone_list = clean_phones(phones)
     clean_email_list = clean_emails(emails)
+    _check_external_id(actor, cleaned.get("external_id") or "")
     owner = cleaned.pop("owner", None) or actor
     contact = Contact(org_id=actor.org_id, owner=owner, team_id=owner.team_id, **cleaned)
     if not contact.account_id:
@@ -189,6 +206,8 @@ def contact_update(
     contact = records.lock_for_update(Contact, contact)
     records.check_version(contact, version)
     cleaned = _clean_fields(actor, fields)
+    if "external_id" in cleaned:
+        _check_external_id(actor, cleaned["external_id"] or "", contact)
     before = _contact_snapshot(contact)
     records.apply_changes(contact, cleaned)
     if "owner" in cleaned:

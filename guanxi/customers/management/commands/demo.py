@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from guanxi.customers import demo
 from guanxi.customers.models import Contact
 from guanxi.platform.models import Team, User
+from guanxi.platform.progress import ProgressBar
 from guanxi.platform.services.users import (
     default_organization,
     team_create,
@@ -28,15 +29,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only-if-empty", action="store_true", help="Do nothing when contacts exist."
         )
-
-    def _progress(self, stage: str, done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / total) if total else width
-        bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r{stage:<10} [{bar}] {done:,}/{total:,}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["only_if_empty"] and Contact.objects.exists():
@@ -65,12 +57,21 @@ class Command(BaseCommand):
                 team_set_manager(actor=None, team=team, manager=user)
         owner_ids = list(User.objects.filter(org=org, is_active=True).values_list("pk", flat=True))
         started = time.monotonic()
+        bar = ProgressBar("demo", stream=sys.stderr)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if done >= total:
+                bar.stage = stage
+                bar.stage_done(done, total)
+            else:
+                bar.update(done, total, stage)
+
         size = demo.generate(
             org_id=org.pk,
             owner_ids=owner_ids,
             contacts=options["contacts"],
             seed=options["seed"],
-            progress=self._progress,
+            progress=progress,
         )
         self.stdout.write(
             f"Demo data: {size.contacts:,} contacts, {size.accounts:,} accounts, "

@@ -1,0 +1,125 @@
+"""Orders over the API: a JSON batch through the same import path as files, and order lists."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from guanxi.commerce import selectors
+from guanxi.commerce.models import Order, OrderImport
+from guanxi.commerce.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from guanxi.commerce.services.imports import orders_import
+from guanxi.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
+from guanxi.platform.tabular import Table
+
+router = Router(tags=["orders"])
+MAX_ROWS = 5000
+
+
+class OrderRowIn(Schema):
+    order_id: str = Field(max_length=64)
+    customer_id: str = Field(max_length=64)
+    ordered_at: str = Field(max_length=40, description="A date (1997-01-01) or an ISO date-time")
+    amount: str = Field(max_length=30)
+    currency: str = Field("", max_length=3)
+    store: str = Field("", max_length=60)
+    channel: str = Field("", max_length=60)
+    status: str = Field("", max_length=10)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    name: str = Field("", max_length=100)
+
+
+class OrderImportIn(Schema):
+    rows: list[OrderRowIn] = Field(max_length=MAX_ROWS)
+    create_customers: bool = False
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class OrderImportOut(Schema):
+    id: uuid.UUID
+    status: str
+    rows_read: int
+    orders_created: int
+    orders_updated: int
+    orders_unchanged: int
+    customers_created: int
+    customers_matched: int
+    error_count: int
+    errors: list[RowErrorOut]
+
+
+class OrderOut(Schema):
+    id: uuid.UUID
+    order_id: str
+    customer: uuid.UUID | None
+    ordered_at: datetime.datetime
+    amount: decimal.Decimal
+    currency: str
+    store: str
+    channel: str
+    status: str
+
+
+class OrderPage(Schema):
+    items: list[OrderOut]
+    next_cursor: str | None
+
+
+class OrderFilters(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(None, max_length=100)
+    customer: uuid.UUID | None = None
+
+
+def import_out(report: OrderImport) -> dict[str, Any]:
+    return {
+        "id": report.public_id,
+        **{name: getattr(report, name) for name in OrderImportOut.model_fields if name != "id"},
+    }
+
+
+def order_out(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.public_id,
+        "order_id": order.external_id,
+        "customer": order.contact.public_id if order.contact else None,
+        **{name: getattr(order, name) for name in ("ordered_at", "amount", "currency", "store")},
+        "channel": order.channel,
+        "status": order.status,
+    }
+
+
+@router.post("/orders/import", response=OrderImportOut, summary="Import a batch of orders")
+def import_orders(request: HttpRequest, payload: OrderImportIn) -> dict[str, Any]:
+    """Idempotent by ``order_id``: sending the same batch again changes nothing."""
+    rows = [row.model_dump() for row in payload.rows]
+    table = Table(
+        columns=[*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS],
+        rows=iter(enumerate(rows, start=1)),
+        total_rows=len(rows),
+    )
+    report = orders_import(
+        actor=request.user, table=table, file_name="api", create_customers=payload.create_customers
+    )
+    return import_out(report)
+
+
+@router.get("/orders", response=OrderPage, summary="List orders of the customers you can see")
+def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str, Any]:
+    orders = selectors.orders_visible_to(request.user)
+    if filters.customer:
+        orders = orders.filter(contact__public_id=filters.customer)
+    page: Page = paginate_by_id(orders, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [order_out(o) for o in page.items], "next_cursor": page.next_cursor}

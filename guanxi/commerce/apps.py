@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CommerceConfig(AppConfig):
+    name = "guanxi.commerce"
+    label = "commerce"
+    verbose_name = "Commerce"
+
+    def ready(self) -> None:
+        from guanxi.commerce.api import router
+        from guanxi.platform.api import register_router
+
+        register_router("/", router)

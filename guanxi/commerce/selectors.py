@@ -1,0 +1,18 @@
+"""Reads for orders. An order is visible to whoever may see its customer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from guanxi.commerce.models import Order
+from guanxi.customers.selectors import contacts_visible_to
+
+
+def orders_visible_to(user: Any) -> QuerySet[Order]:
+    return Order.objects.filter(contact__in=contacts_visible_to(user)).select_related("contact")
+
+
+def orders_of_contact(contact: Any, *, limit: int = 20) -> list[Order]:
+    return list(Order.objects.filter(contact=contact).order_by("-ordered_at", "-id")[:limit])

@@ -1,0 +1,237 @@
+"""Order import: idempotent by order number, resumable, with a report of every refused row.
+
+The file is read in batches; each batch is one transaction, so a failure part-way keeps whole
+batches only and running the same file again carries on where it stopped (rows already there are
+counted as unchanged). A row whose order number exists is compared with what is stored: identical
+rows change nothing, changed rows update the order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.commerce.choices import ImportStatus
+from guanxi.commerce.models import Order, OrderImport
+from guanxi.commerce.rows import REQUIRED_COLUMNS, OrderRow, RowProblem, parse_order_row
+from guanxi.core.errors import PermissionDeniedError
+from guanxi.customers import selectors as customer_selectors
+from guanxi.customers.services.imported import (
+    ImportedCustomer,
+    contacts_create_imported,
+    contacts_link_external_ids,
+)
+from guanxi.platform.roles import Permission
+from guanxi.platform.services.audit import audit_record
+from guanxi.platform.tabular import Table
+
+BATCH_SIZE = 2000
+MAX_REPORTED_ERRORS = 1000
+COMPARED = ("contact_id", "ordered_at", "amount", "currency", "store", "channel", "status")
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass
+class _Batch:
+    rows: list[tuple[int, OrderRow]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _error(number: int, column: str, message: str) -> dict[str, Any]:
+    return {"row": number, "column": column, "message": str(message)}
+
+
+def _parse(numbered_rows: Iterable[tuple[int, dict[str, str]]]) -> _Batch:
+    batch = _Batch()
+    seen: set[str] = set()
+    for number, raw in numbered_rows:
+        try:
+            row = parse_order_row(raw)
+        except RowProblem as problem:
+            batch.errors.append(_error(number, problem.field, problem.message))
+            continue
+        if row.order_id in seen:
+            batch.errors.append(
+                _error(number, "order_id", _("This order id appears twice in the file."))
+            )
+            continue
+        seen.add(row.order_id)
+        batch.rows.append((number, row))
+    return batch
+
+
+def _resolve_customers(
+    actor: Any, batch: _Batch, *, create: bool, match_by: Sequence[str], report: OrderImport
+) -> dict[str, int]:
+    org_id = actor.org_id
+    wanted = sorted({row.customer_id for _n, row in batch.rows})
+    found = customer_selectors.contact_ids_by_external_id(org_id, wanted)
+    first_row: dict[str, OrderRow] = {}
+    for _n, row in batch.rows:
+        first_row.setdefault(row.customer_id, row)
+    unknown = [cid for cid in wanted if cid not in found]
+    links: dict[int, str] = {}
+    for key, lookup in (
+        ("phone", customer_selectors.contact_ids_by_phone),
+        ("email", customer_selectors.contact_ids_by_email),
+    ):
+        if key not in match_by or not unknown:
+            continue
+        values = {
+            getattr(first_row[cid], key): cid for cid in unknown if getattr(first_row[cid], key)
+        }
+        for value, contact_id in lookup(org_id, list(values)).items():
+            if contact_id not in links:
+                links[contact_id] = values[value]
+                found[values[value]] = contact_id
+        unknown = [cid for cid in unknown if cid not in found]
+    if links:
+        contacts_link_external_ids(actor=actor, links=links)
+        report.customers_matched += len(links)
+    if unknown and create:
+        created = contacts_create_imported(
+            actor=actor,
+            customers=[
+                ImportedCustomer(
+                    external_id=cid,
+                    name=first_row[cid].name,
+                    phone=first_row[cid].phone,
+                    email=first_row[cid].email,
+                    source=report.file_name[:60],
+                )
+                for cid in unknown
+            ],
+        )
+        found.update(created)
+        report.customers_created += len(created)
+    return found
+
+
+def _write_batch(
+    actor: Any, batch: _Batch, *, create: bool, match_by: Sequence[str], report: OrderImport
+) -> None:
+    contacts = _resolve_customers(actor, batch, create=create, match_by=match_by, report=report)
+    existing = {
+        order.external_id: order
+        for order in Order.objects.filter(
+            org_id=actor.org_id, external_id__in=[row.order_id for _n, row in batch.rows]
+        )
+    }
+    new_orders, changed = [], []
+    for number, row in batch.rows:
+        contact_id = contacts.get(row.customer_id)
+        if contact_id is None:
+            batch.errors.append(
+                _error(
+                    number,
+                    "customer_id",
+                    _("No customer has the id “%(value)s”; allow new customers to create one.")
+                    % {"value": row.customer_id[:64]},
+                )
+            )
+            continue
+        values = {
+            "contact_id": contact_id,
+            "ordered_at": row.ordered_at,
+            "ordered_on": row.ordered_on,
+            "amount": row.amount,
+            "currency": row.currency,
+            "store": row.store,
+            "channel": row.channel,
+            "status": row.status,
+        }
+        order = existing.get(row.order_id)
+        if order is None:
+            new_orders.append(Order(org_id=actor.org_id, external_id=row.order_id, **values))
+        elif any(getattr(order, name) != values[name] for name in COMPARED):
+            for name, value in values.items():
+                setattr(order, name, value)
+            order.updated_at = timezone.now()
+            changed.append(order)
+        else:
+            report.orders_unchanged += 1
+    Order.objects.bulk_create(new_orders, batch_size=1000)
+    if changed:
+        fields = ["contact_id", "ordered_on", *COMPARED[1:], "updated_at"]
+        Order.objects.bulk_update(changed, fields, batch_size=1000)
+    report.orders_created += len(new_orders)
+    report.orders_updated += len(changed)
+
+
+def _record_errors(report: OrderImport, errors: list[dict[str, Any]]) -> None:
+    room = MAX_REPORTED_ERRORS - len(report.errors)
+    report.errors.extend(errors[: max(room, 0)])
+    report.error_count += len(errors)
+
+
+def _chunks(rows: Iterator[tuple[int, dict[str, str]]], size: int) -> Iterator[list[Any]]:
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def orders_import(
+    *,
+    actor: Any,
+    table: Table,
+    file_name: str = "",
+    create_customers: bool = False,
+    match_by: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> OrderImport:
+    if not actor.has_role_permission(Permission.IMPORT_ORDERS):
+        raise PermissionDeniedError(_("You may not import orders."))
+    table.require(REQUIRED_COLUMNS)
+    match_by = tuple(settings.GUANXI_ORDER_IMPORT_MATCH if match_by is None else match_by)
+    with transaction.atomic():
+        report = OrderImport.objects.create(
+            org_id=actor.org_id, actor=actor, file_name=file_name[:200]
+        )
+        audit_record(actor=actor, verb="commerce.import.started", target=report)
+    try:
+        for chunk in _chunks(table.rows, batch_size):
+            batch = _parse(chunk)
+            with transaction.atomic():
+                _write_batch(
+                    actor, batch, create=create_customers, match_by=match_by, report=report
+                )
+                report.rows_read += len(chunk)
+                _record_errors(report, batch.errors)
+                report.save()
+            if progress:
+                progress(report.rows_read, table.total_rows)
+    except BaseException:
+        report.refresh_from_db()
+        report.status = ImportStatus.FAILED
+        report.finished_at = timezone.now()
+        report.save(update_fields=["status", "finished_at", "updated_at"])
+        raise
+    with transaction.atomic():
+        report.status = ImportStatus.FINISHED
+        report.finished_at = timezone.now()
+        report.save()
+        audit_record(
+            actor=actor,
+            verb="commerce.import.finished",
+            target=report,
+            changes={
+                name: getattr(report, name)
+                for name in (
+                    "rows_read",
+                    "orders_created",
+                    "orders_updated",
+                    "orders_unchanged",
+                    "customers_created",
+                    "customers_matched",
+                    "error_count",
+                )
+            },
+        )
+    return report

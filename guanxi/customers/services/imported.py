@@ -1,0 +1,117 @@
+"""Customers that arrive with their orders: created in bulk, or linked to an existing contact.
+
+An order import may name thousands of customers the CRM has not seen. Creating each through
+:func:`contact_create` would cost several queries apiece, so this path validates the same things
+(name length, phone and e-mail already normalised by the caller) and writes contacts, phones,
+e-mails, search keys and one audit event per contact with a handful of bulk inserts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.customers import search
+from guanxi.customers.models import Contact, ContactEmail, ContactPhone, ContactSearchToken
+from guanxi.customers.names import name_pinyin
+from guanxi.customers.services import records
+from guanxi.platform.models import AuditEvent
+from guanxi.platform.roles import Permission
+
+
+@dataclass(frozen=True)
+class ImportedCustomer:
+    external_id: str
+    name: str = ""
+    phone: str = ""  # E.164, already normalised
+    email: str = ""  # lower-cased, already validated
+    source: str = ""
+
+
+def _audit(actor: Any, verb: str, contact: Contact, changes: dict[str, Any]) -> AuditEvent:
+    return AuditEvent(
+        org_id=contact.org_id,
+        actor=actor if getattr(actor, "pk", None) else None,
+        verb=verb,
+        target_type="customers.contact",
+        target_id=contact.pk,
+        target_label=contact.name[:200],
+        subject_type="customers.contact",
+        subject_id=contact.pk,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def contacts_create_imported(
+    *, actor: Any, customers: Sequence[ImportedCustomer]
+) -> dict[str, int]:
+    """Create one contact per new external id; returns ``{external_id: contact pk}``."""
+    records.require_permission(actor, Permission.ADD_CUSTOMERS)
+    contacts = []
+    for customer in customers:
+        name = " ".join(customer.name.split())[:100] or _("Customer %(id)s") % {
+            "id": customer.external_id
+        }
+        contacts.append(
+            Contact(
+                org_id=actor.org_id,
+                owner=actor,
+                team_id=actor.team_id,
+                name=name,
+                pinyin=name_pinyin(name),
+                external_id=customer.external_id,
+                source=customer.source[:60],
+            )
+        )
+    Contact.objects.bulk_create(contacts, batch_size=1000)
+    phones, emails, keys, events = [], [], [], []
+    for contact, customer in zip(contacts, customers, strict=True):
+        if customer.phone:
+            phones.append(ContactPhone(contact=contact, number=customer.phone))
+        if customer.email:
+            emails.append(ContactEmail(contact=contact, email=customer.email))
+        for key in sorted(
+            search.contact_keys(
+                name=contact.name,
+                phones=[customer.phone] if customer.phone else [],
+                emails=[customer.email] if customer.email else [],
+            )
+        ):
+            keys.append(ContactSearchToken(contact=contact, token=key))
+        changes = {"name": {"before": None, "after": contact.name}}
+        changes["external_id"] = {"before": None, "after": customer.external_id}
+        events.append(_audit(actor, "customers.contact.created", contact, changes))
+    ContactPhone.objects.bulk_create(phones, batch_size=1000)
+    ContactEmail.objects.bulk_create(emails, batch_size=1000)
+    ContactSearchToken.objects.bulk_create(keys, batch_size=2000)
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    return {c.external_id: c.pk for c in contacts}
+
+
+@transaction.atomic
+def contacts_link_external_ids(*, actor: Any, links: Mapping[int, str]) -> None:
+    """Give contacts found by phone or e-mail the external id their orders use from now on."""
+    records.require_permission(actor, Permission.CHANGE_CUSTOMERS)
+    contacts = list(Contact.objects.filter(pk__in=list(links), external_id="").select_for_update())
+    events = []
+    now = timezone.now()
+    for contact in contacts:
+        contact.external_id = links[contact.pk]
+        contact.updated_at = now
+        contact.version += 1
+        events.append(
+            _audit(
+                actor,
+                "customers.contact.updated",
+                contact,
+                {"external_id": {"before": "", "after": contact.external_id}},
+            )
+        )
+    Contact.objects.bulk_update(contacts, ["external_id", "version", "updated_at"])
+    AuditEvent.objects.bulk_create(events)
