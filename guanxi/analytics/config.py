@@ -47,6 +47,7 @@ class AnalysisConfig:
     overdue_factor: float = 2.0
     follow_up_tasks: bool = False
     follow_up_due_days: int = 3
+    follow_up_limit: int = 100  # per refresh, the customers most at risk first
     segment_rules: tuple[tuple[str, tuple[int, int], tuple[int, int]], ...] = field(
         default=DEFAULT_SEGMENT_RULES
     )

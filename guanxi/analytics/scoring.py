@@ -94,7 +94,7 @@ def _lifetime_value(
     return purchase_model, spend_model
 
 
-def _churn(
+def churn_warnings(
     buyer_ids: npt.NDArray[np.int64],
     recency_days: Floats,
     x: Floats,
@@ -165,7 +165,7 @@ def score_customers(
         if "clv" in found
         else np.full(len(x), "", dtype=object)
     )
-    churn_risk, reasons = _churn(
+    churn_risk, reasons = churn_warnings(
         buyer_ids, recency_days, x, t_x, found.get("p_alive"), previous, signals, config
     )
 

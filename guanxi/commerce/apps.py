@@ -8,6 +8,9 @@ class CommerceConfig(AppConfig):
 
     def ready(self) -> None:
         from guanxi.commerce.api import router
+        from guanxi.commerce.panels import ORDERS_PANEL
+        from guanxi.customers.panels import register_panel
         from guanxi.platform.api import register_router
 
+        register_panel(ORDERS_PANEL)
         register_router("/", router)

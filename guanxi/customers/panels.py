@@ -16,7 +16,7 @@ PanelContext = Callable[[Any, Any], dict[str, Any] | None]
 @dataclass(frozen=True)
 class Panel:
     key: str
-    title: str
+    title: Any  # a string or a lazy translation
     template: str
     context: PanelContext
     order: int = 100

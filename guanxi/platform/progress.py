@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 WIDTH = 30
 
@@ -17,6 +17,12 @@ class ProgressBar:
         self.stream = stream or sys.stderr
         self._drawn_at = 0.0
         self._last = ""
+
+    @classmethod
+    def for_command(cls, command: Any, stage: str) -> ProgressBar:
+        """A bar on a management command's error stream (the real stream, not Django's wrapper,
+        which would end every redraw with a newline)."""
+        return cls(stage, stream=getattr(command.stderr, "_out", sys.stderr))
 
     def update(self, done: int, total: int | None, stage: str | None = None) -> None:
         if stage:

@@ -28,26 +28,17 @@ def churn_follow_ups_create(
 ) -> int:
     """Create the tasks not created yet this period; returns how many were created."""
     period = as_of.strftime("%Y-%m")
-    done = set(
-        ChurnFollowUp.objects.filter(org_id=org_id, period=period).values_list(
-            "contact_id", flat=True
-        )
-    )
+    done = ChurnFollowUp.objects.filter(org_id=org_id, period=period).values("contact_id")
     at_risk = (
-        Contact.objects.filter(
-            org_id=org_id,
-            deleted_at__isnull=True,
-            score__churn_risk__gte=1 - config.p_alive_threshold,
-        )
+        Contact.objects.filter(org_id=org_id, deleted_at__isnull=True, score__isnull=False)
         .exclude(score__churn_reasons=[])
+        .exclude(pk__in=done)
         .select_related("owner", "score")
-        .order_by("-score__churn_risk", "id")
-    )
-    author = actor or system_actor(org_id)
+        .order_by("-score__churn_risk", "-score__historical_value", "id")
+    )[: config.follow_up_limit]
+    author = system_actor(org_id)  # an administrator, who can see every customer
     created = 0
     for contact in at_risk:
-        if contact.pk in done:
-            continue
         with transaction.atomic(), override(contact.owner.language or None):
             follow_up = ChurnFollowUp.objects.create(org_id=org_id, contact=contact, period=period)
             task = activity_create(

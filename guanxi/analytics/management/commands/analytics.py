@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -42,7 +41,7 @@ class Command(BaseCommand):
         if options["action"] == "report":
             self._report(int(actor.org_id or 0), as_json=options["json"])
             return
-        bar = ProgressBar("refresh", stream=sys.stderr)
+        bar = ProgressBar.for_command(self, "refresh")
         try:
             refresh = scores_refresh(
                 actor=actor,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         actor = command_actor(options["username"])
-        bar = ProgressBar("orders", stream=sys.stderr)
+        bar = ProgressBar.for_command(self, "orders")
         try:
             with path.open("rb") as stream:
                 report = orders_import(

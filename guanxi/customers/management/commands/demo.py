@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
@@ -57,7 +56,7 @@ class Command(BaseCommand):
                 team_set_manager(actor=None, team=team, manager=user)
         owner_ids = list(User.objects.filter(org=org, is_active=True).values_list("pk", flat=True))
         started = time.monotonic()
-        bar = ProgressBar("demo", stream=sys.stderr)
+        bar = ProgressBar.for_command(self, "demo")
 
         def progress(stage: str, done: int, total: int) -> None:
             if done >= total:

@@ -1,0 +1,142 @@
+"""Scores over the API: per customer (filtered, visible customers only) and the latest report."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from guanxi.analytics.report import latest_report
+from guanxi.analytics.tasks import refresh_customer_scores
+from guanxi.core.errors import NotFoundError, PermissionDeniedError
+from guanxi.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
+from guanxi.customers.choices import GridCell, RfmSegment, ValueQuadrant
+from guanxi.customers.models import CustomerScore
+from guanxi.customers.selectors import contacts_visible_to
+from guanxi.platform.roles import Permission
+
+router = Router(tags=["analytics"])
+
+
+class ScoreFilters(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(None, max_length=100)
+    customer: uuid.UUID | None = None
+    segment: RfmSegment | None = None
+    value_group: ValueQuadrant | None = None
+    grid_cell: GridCell | None = None
+    at_risk: bool | None = Field(None, description="Only customers with a churn warning")
+
+
+class ScoreOut(Schema):
+    customer: uuid.UUID
+    customer_name: str
+    as_of: datetime.date
+    purchase_days: int
+    orders: int
+    historical_value: float
+    current_value: float
+    recency_days: int | None
+    rfm: str | None = Field(description="R, F and M scores, 1 (low) to 5 (best)")
+    rfm_segment: str
+    p_alive: float | None
+    expected_purchases: float | None
+    clv: float | None
+    potential_value: float | None
+    value_group: str
+    grid_cell: str
+    previous_grid_cell: str
+    churn_risk: float
+    churn_reasons: list[dict[str, Any]]
+
+
+class ScorePage(Schema):
+    items: list[ScoreOut]
+    next_cursor: str | None
+
+
+def _money(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def score_out(score: CustomerScore) -> dict[str, Any]:
+    rfm = (
+        f"{score.rfm_recency}{score.rfm_frequency}{score.rfm_monetary}"
+        if score.rfm_recency
+        else None
+    )
+    return {
+        "customer": score.contact.public_id,
+        "customer_name": score.contact.name,
+        "as_of": score.as_of,
+        "purchase_days": score.purchase_days,
+        "orders": score.orders,
+        "historical_value": float(score.historical_value),
+        "current_value": float(score.current_value),
+        "recency_days": score.recency_days,
+        "rfm": rfm,
+        "rfm_segment": score.rfm_segment,
+        "p_alive": score.p_alive,
+        "expected_purchases": score.expected_purchases,
+        "clv": _money(score.clv),
+        "potential_value": _money(score.potential_value),
+        "value_group": score.value_quadrant,
+        "grid_cell": score.grid_cell,
+        "previous_grid_cell": score.previous_grid_cell,
+        "churn_risk": score.churn_risk,
+        "churn_reasons": score.churn_reasons,
+    }
+
+
+@router.get("/scores", response=ScorePage, summary="Customer scores of the customers you can see")
+def list_scores(request: HttpRequest, filters: Query[ScoreFilters]) -> dict[str, Any]:
+    scores = CustomerScore.objects.filter(
+        contact__in=contacts_visible_to(request.user)
+    ).select_related("contact")
+    if filters.customer:
+        scores = scores.filter(contact__public_id=filters.customer)
+    if filters.segment:
+        scores = scores.filter(rfm_segment=filters.segment)
+    if filters.value_group:
+        scores = scores.filter(value_quadrant=filters.value_group)
+    if filters.grid_cell:
+        scores = scores.filter(grid_cell=filters.grid_cell)
+    if filters.at_risk is not None:
+        at_risk = scores.exclude(churn_reasons=[])
+        scores = at_risk if filters.at_risk else scores.exclude(pk__in=at_risk.values("pk"))
+    page: Page = paginate_by_id(scores, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [score_out(s) for s in page.items], "next_cursor": page.next_cursor}
+
+
+def _analyst_org(request: HttpRequest) -> int:
+    """The organisation of a user allowed to see and refresh organisation-wide figures."""
+    user: Any = request.user
+    if not user.has_role_permission(Permission.REFRESH_ANALYTICS):
+        raise PermissionDeniedError(_("Only managers and administrators see the whole report."))
+    return int(user.org_id)
+
+
+@router.get("/analytics/report", summary="The latest refresh: fitted models and counts")
+def analytics_report(request: HttpRequest) -> dict[str, Any]:
+    report = latest_report(_analyst_org(request))
+    if report is None:
+        raise NotFoundError(_("No scores yet: run a refresh first."))
+    return report
+
+
+class RefreshIn(Schema):
+    as_of: datetime.date | None = None
+
+
+@router.post("/analytics/refresh", response={202: dict}, summary="Queue a refresh of all scores")
+def analytics_refresh(request: HttpRequest, payload: RefreshIn) -> Status:
+    org_id = _analyst_org(request)
+    as_of = payload.as_of.isoformat() if payload.as_of else None
+    transaction.on_commit(lambda: refresh_customer_scores.enqueue(org_id, as_of))
+    return Status(202, {"queued": True, "as_of": as_of})

@@ -1,0 +1,20 @@
+"""Background refresh of customer scores (run by ``guanxi worker``; schedule it nightly)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from guanxi.analytics.services.refresh import scores_refresh
+
+
+@task()
+def refresh_customer_scores(org_id: int, as_of: str | None = None) -> int:
+    """Idempotent: a refresh replaces all scores, so running it twice gives the same result."""
+    import datetime
+
+    refresh = scores_refresh(
+        actor=None,
+        org_id=org_id,
+        as_of=datetime.date.fromisoformat(as_of) if as_of else None,
+    )
+    return refresh.pk
