@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("guanxi.platform.urls")),
     path("", include("guanxi.customers.urls")),
+    path("", include("guanxi.commerce.urls")),
     path("", include("guanxi.workspace.urls")),
 ]

@@ -225,3 +225,15 @@ def test_360_page_explains_the_scores(people: Any, shop: dict[str, Any]) -> None
     outsider = Client()
     outsider.force_login(people.outsider)
     assert outsider.get(f"/contacts/{shop['once'].public_id}/").status_code == 404
+
+
+def test_contact_list_filters_by_scores(people: Any, shop: dict[str, Any]) -> None:
+    scores_refresh(actor=people.admin, as_of=AS_OF)
+    client = Client()
+    client.force_login(people.owner)
+    page = client.get("/contacts/", {"segment": "at_risk"}).content.decode()
+    assert "张伟" in page and "李娜" not in page and "王芳" not in page
+    page = client.get("/contacts/", {"grid_cell": "A"}).content.decode()
+    assert "王芳" in page and "张伟" not in page
+    page = client.get("/contacts/", {"grid_cell": "Z"}).content.decode()  # ignored, not an error
+    assert "王芳" in page and "张伟" in page

@@ -235,3 +235,24 @@ def test_api_batch_import_and_order_list(people: Any, api_for: Any) -> None:
     assert api_for(None).get("/api/v1/orders").status_code == 401
     # The imported customer is owned by the admin and visible to the whole organisation.
     assert len(api_for(people.outsider).get("/api/v1/orders").json()["items"]) == 1
+
+
+def test_import_page(people: Any, tmp_path: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client()
+    client.force_login(people.manager)
+    assert client.get("/orders/import/").status_code == 200
+    upload = SimpleUploadedFile("shop.csv", (HEADER + ROWS).encode("gb18030"), "text/csv")
+    page = client.post("/orders/import/", {"file": upload, "create_customers": "on"}).content.decode()
+    assert "Imported shop.csv" in page
+    assert Order.objects.count() == 3
+    bad = SimpleUploadedFile("bad.csv", b"a,b\n1,2\n", "text/csv")
+    page = client.post("/orders/import/", {"file": bad}).content.decode()
+    assert "The file lacks the column(s) order_id, customer_id, ordered_at, amount." in page
+    assert client.post("/orders/import/", {}).status_code == 200  # the form asks for a file
+    rep = Client()
+    rep.force_login(people.owner)
+    assert rep.get("/orders/import/").status_code == 403
+    assert Client().get("/orders/import/").status_code == 302

@@ -33,7 +33,7 @@ def accounts_visible_to(user: Any, *, deleted: bool = False) -> QuerySet[Account
 
 
 def with_contact_details(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    return contacts.select_related("owner", "account").prefetch_related(
+    return contacts.select_related("owner", "account", "score").prefetch_related(
         Prefetch("phones", queryset=ContactPhone.objects.order_by("position", "id")),
         Prefetch("emails", queryset=ContactEmail.objects.order_by("position", "id")),
         "tags",
@@ -126,8 +126,17 @@ def contact_list(
     account_id: int | None = None,
     updated_since: datetime.datetime | None = None,
     deleted: bool = False,
+    segment: str = "",
+    value_group: str = "",
+    grid_cell: str = "",
 ) -> QuerySet[Contact]:
     contacts = contacts_visible_to(user, deleted=deleted)
+    if segment:
+        contacts = contacts.filter(score__rfm_segment=segment)
+    if value_group:
+        contacts = contacts.filter(score__value_quadrant=value_group)
+    if grid_cell:
+        contacts = contacts.filter(score__grid_cell=grid_cell)
     if q:
         contacts = contacts.filter(pk__in=contact_search_ids(user, q, limit=200))
     if owner_id:

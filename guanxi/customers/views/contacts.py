@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guanxi.core.errors import GuanxiError
 from guanxi.core.forms import add_service_error
 from guanxi.customers import selectors
+from guanxi.customers.choices import GridCell, RfmSegment, ValueQuadrant
 from guanxi.customers.forms import ContactForm
 from guanxi.customers.models import Contact
 from guanxi.customers.phones import normalize_phone
@@ -43,8 +44,25 @@ def _get_contact(request: HttpRequest, public_id: str, *, deleted: bool = False)
 @login_required
 def contact_list_view(request: HttpRequest) -> HttpResponse:
     filters = list_filters(request)
+    for name, choices in (
+        ("segment", RfmSegment),
+        ("value_group", ValueQuadrant),
+        ("grid_cell", GridCell),
+    ):
+        value = request.GET.get(name, "")
+        filters[name] = value if value in choices.values else ""
     contacts = selectors.contact_list(request.user, **filters)
-    return render_list(request, contacts, "customers/contact_list.html", deleted=filters["deleted"])
+    return render_list(
+        request,
+        contacts,
+        "customers/contact_list.html",
+        deleted=filters["deleted"],
+        extra={
+            "segments": RfmSegment.choices,
+            "value_groups": ValueQuadrant.choices,
+            "grid_cells": GridCell.choices,
+        },
+    )
 
 
 def _duplicates(request: HttpRequest, form: ContactForm, exclude_id: int | None) -> list[Contact]:

@@ -33,7 +33,12 @@ def list_filters(request: HttpRequest) -> dict[str, Any]:
 
 
 def render_list(
-    request: HttpRequest, records: QuerySet[Any], template: str, *, deleted: bool
+    request: HttpRequest,
+    records: QuerySet[Any],
+    template: str,
+    *,
+    deleted: bool,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The whole page, or only the results fragment for an htmx request."""
     sort = request.GET.get("sort", "-updated")
@@ -52,6 +57,7 @@ def render_list(
         "deleted": deleted,
         "undo": request.session.pop("undo", None),
         "owners": active_users(getattr(request.user, "org_id", None)),
+        **(extra or {}),
     }
     return render(request, template + "#results" if is_htmx(request) else template, context)
 
