@@ -245,7 +245,9 @@ def test_import_page(people: Any, tmp_path: Path) -> None:
     client.force_login(people.manager)
     assert client.get("/orders/import/").status_code == 200
     upload = SimpleUploadedFile("shop.csv", (HEADER + ROWS).encode("gb18030"), "text/csv")
-    page = client.post("/orders/import/", {"file": upload, "create_customers": "on"}).content.decode()
+    page = client.post(
+        "/orders/import/", {"file": upload, "create_customers": "on"}
+    ).content.decode()
     assert "Imported shop.csv" in page
     assert Order.objects.count() == 3
     bad = SimpleUploadedFile("bad.csv", b"a,b\n1,2\n", "text/csv")
@@ -256,3 +258,20 @@ def test_import_page(people: Any, tmp_path: Path) -> None:
     rep.force_login(people.owner)
     assert rep.get("/orders/import/").status_code == 403
     assert Client().get("/orders/import/").status_code == 302
+
+
+def test_broken_files_get_a_clear_error(people: Any, tmp_path: Path) -> None:
+    huge = write(tmp_path, HEADER + 'A-1,C1,2026-01-05,"' + "9" * 200_000 + '"\n', name="huge.csv")
+    with pytest.raises(ServiceValidationError, match="not valid CSV near line 2"):
+        run(people.admin, huge, create_customers=True)
+    assert OrderImport.objects.get().status == "failed"
+    empty = write(tmp_path, "", name="empty.csv")
+    with pytest.raises(ServiceValidationError, match="The file is empty"):
+        run(people.admin, empty)
+    fake = write(tmp_path, "not a workbook", name="fake.xlsx")
+    with pytest.raises(ServiceValidationError, match="could not be read as an Excel workbook"):
+        run(people.admin, fake)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(HEADER.encode() + b"A-1,C1,2026-01-05,1,,,,,,\xff\xfe\xfd\n")
+    with pytest.raises(ServiceValidationError, match="neither UTF-8 nor GB18030"):
+        run(people.admin, latin, create_customers=True)

@@ -75,7 +75,7 @@ def _csv_table(stream: IO[bytes], *, count_rows: bool) -> Table:
         header = _normalise_header(next(reader))
     except StopIteration:
         raise ServiceValidationError.for_field("file", _("The file is empty.")) from None
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, csv.Error):
         raise ServiceValidationError.for_field(
             "file", _("The file is neither UTF-8 nor GB18030 text.")
         ) from None
@@ -90,6 +90,11 @@ def _csv_table(stream: IO[bytes], *, count_rows: bool) -> Table:
             raise ServiceValidationError.for_field(
                 "file", _("The file is neither UTF-8 nor GB18030 text.")
             ) from None
+        except csv.Error as exc:
+            raise ServiceValidationError.for_field(
+                "file",
+                _("The file is not valid CSV near line %(line)s.") % {"line": reader.line_num},
+            ) from exc
 
     return Table(columns=header, rows=rows(), total_rows=total)
 
