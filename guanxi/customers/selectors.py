@@ -281,23 +281,20 @@ def contact_ids_by_external_id(org_id: int, external_ids: list[str]) -> dict[str
     return dict(rows.values_list("external_id", "pk"))
 
 
-def contact_ids_by_phone(org_id: int, numbers: list[str]) -> dict[str, int]:
-    """The oldest live contact, not yet linked to a shop customer, holding each number."""
-    rows = ContactPhone.objects.filter(
+def _unlinked_contact_ids(model: Any, field: str, org_id: int, values: list[str]) -> dict[str, int]:
+    """The oldest live contact, not yet linked to a shop customer, holding each value."""
+    rows = model.objects.filter(
         contact__org_id=org_id,
         contact__deleted_at__isnull=True,
         contact__external_id="",
-        number__in=numbers,
+        **{f"{field}__in": values},
     ).order_by("-contact_id")
-    return dict(rows.values_list("number", "contact_id"))
+    return dict(rows.values_list(field, "contact_id"))
+
+
+def contact_ids_by_phone(org_id: int, numbers: list[str]) -> dict[str, int]:
+    return _unlinked_contact_ids(ContactPhone, "number", org_id, numbers)
 
 
 def contact_ids_by_email(org_id: int, emails: list[str]) -> dict[str, int]:
-    """The oldest live contact, not yet linked to a shop customer, holding each address."""
-    rows = ContactEmail.objects.filter(
-        contact__org_id=org_id,
-        contact__deleted_at__isnull=True,
-        contact__external_id="",
-        email__in=emails,
-    ).order_by("-contact_id")
-    return dict(rows.values_list("email", "contact_id"))
+    return _unlinked_contact_ids(ContactEmail, "email", org_id, emails)
