@@ -275,3 +275,58 @@ def test_broken_files_get_a_clear_error(people: Any, tmp_path: Path) -> None:
     latin.write_bytes(HEADER.encode() + b"A-1,C1,2026-01-05,1,,,,,,\xff\xfe\xfd\n")
     with pytest.raises(ServiceValidationError, match="neither UTF-8 nor GB18030"):
         run(people.admin, latin, create_customers=True)
+
+
+def test_one_order_with_lines_through_the_api(people: Any, api_for: Any) -> None:
+    from guanxi.commerce.models import Product
+
+    customer = contact_create(actor=people.owner, name="张伟")
+    Product.objects.create(org=people.org, sku="TEA-1", name="龙井 250g")
+    admin = api_for(people.admin)
+    body = {
+        "customer": str(customer.public_id),
+        "order_id": "POS-77",
+        "ordered_at": "2026-05-01T12:30:00+08:00",
+        "store": "杭州店",
+        "lines": [
+            {"sku": "TEA-1", "quantity": "2", "unit_price": "88.50"},
+            {"description": "包装", "unit_price": "5"},
+        ],
+    }
+    response = admin.post("/api/v1/orders", body, **{"Idempotency-Key": "k-1"})
+    assert response.status_code == 201
+    order = response.json()
+    assert order["amount"] == "182.00" and order["currency"] == "CNY"
+    assert [(line["sku"], line["description"], line["amount"]) for line in order["lines"]] == [
+        ("TEA-1", "龙井 250g", "177.00"),
+        (None, "包装", "5.00"),
+    ]
+    replay = admin.post("/api/v1/orders", body, **{"Idempotency-Key": "k-1"})
+    assert replay.status_code == 201 and replay.json()["id"] == order["id"]
+    again = admin.post("/api/v1/orders", body)
+    assert again.status_code == 422 and "order_id" in again.json()["errors"]
+    unknown = admin.post(
+        "/api/v1/orders", {**body, "order_id": "", "lines": [{"sku": "NOPE", "unit_price": "1"}]}
+    )
+    assert unknown.status_code == 422 and "lines.0.sku" in unknown.json()["errors"]
+    nothing = admin.post("/api/v1/orders", {**body, "order_id": "", "lines": []})
+    assert nothing.status_code == 422
+    assert (
+        admin.post(
+            "/api/v1/orders", {**body, "customer": "00000000-0000-4000-8000-000000000000"}
+        ).status_code
+        == 404
+    )
+    assert (
+        api_for(people.owner).post("/api/v1/orders", {**body, "order_id": "X"}).status_code == 403
+    )
+    assert (
+        AuditEvent.objects.filter(verb="commerce.order.created", subject_id=customer.pk).count()
+        == 1
+    )
+
+    refunded = admin.patch(f"/api/v1/orders/{order['id']}", {"status": "refunded"})
+    assert refunded.status_code == 200 and refunded.json()["status"] == "refunded"
+    assert admin.patch(f"/api/v1/orders/{order['id']}", {"status": "lost"}).status_code == 422
+    assert api_for(people.outsider).get(f"/api/v1/orders/{order['id']}").status_code == 200
+    assert api_for(None).get(f"/api/v1/orders/{order['id']}").status_code == 401

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -15,7 +16,11 @@ from guanxi.commerce import selectors
 from guanxi.commerce.models import Order, OrderImport
 from guanxi.commerce.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from guanxi.commerce.services.imports import orders_import
+from guanxi.commerce.services.orders import LineInput, order_create, order_set_status
+from guanxi.core.errors import NotFoundError
 from guanxi.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
+from guanxi.customers.selectors import contacts_visible_to
+from guanxi.platform.idempotency import idempotent_create, json_response
 from guanxi.platform.tabular import Table
 
 router = Router(tags=["orders"])
@@ -72,6 +77,41 @@ class OrderOut(Schema):
     status: str
 
 
+class LineIn(Schema):
+    sku: str = Field("", max_length=64)
+    description: str = Field("", max_length=200)
+    quantity: decimal.Decimal = Field(decimal.Decimal(1), gt=0, max_digits=12, decimal_places=3)
+    unit_price: decimal.Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+
+
+class OrderIn(Schema):
+    customer: uuid.UUID
+    order_id: str = Field("", max_length=64)
+    ordered_at: datetime.datetime
+    lines: list[LineIn] = Field(default_factory=list, max_length=500)
+    amount: decimal.Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    currency: str = Field("", max_length=3)
+    store: str = Field("", max_length=60)
+    channel: str = Field("", max_length=60)
+    status: str = Field("completed", max_length=10)
+
+
+class OrderStatusIn(Schema):
+    status: str = Field(max_length=10)
+
+
+class LineOut(Schema):
+    sku: str | None
+    description: str
+    quantity: decimal.Decimal
+    unit_price: decimal.Decimal
+    amount: decimal.Decimal
+
+
+class OrderDetailOut(OrderOut):
+    lines: list[LineOut]
+
+
 class OrderPage(Schema):
     items: list[OrderOut]
     next_cursor: str | None
@@ -114,6 +154,63 @@ def import_orders(request: HttpRequest, payload: OrderImportIn) -> dict[str, Any
         actor=request.user, table=table, file_name="api", create_customers=payload.create_customers
     )
     return import_out(report)
+
+
+def order_detail(order: Order) -> dict[str, Any]:
+    lines = [
+        {
+            "sku": line.product.sku if line.product else None,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "amount": line.amount,
+        }
+        for line in order.lines.select_related("product")
+    ]
+    return {**order_out(order), "lines": lines}
+
+
+def _visible_order(request: HttpRequest, order_id: uuid.UUID) -> Order:
+    order = selectors.orders_visible_to(request.user).filter(public_id=order_id).first()
+    if order is None:
+        raise NotFoundError(_("No such order."))
+    return order
+
+
+@router.post("/orders", response={201: OrderDetailOut}, summary="Record one order with its lines")
+def create_order(request: HttpRequest, payload: OrderIn) -> Any:
+    def create() -> tuple[int, dict[str, Any]]:
+        contact = contacts_visible_to(request.user).filter(public_id=payload.customer).first()
+        if contact is None:
+            raise NotFoundError(_("No such customer."))
+        order = order_create(
+            actor=request.user,
+            contact=contact,
+            ordered_at=payload.ordered_at,
+            lines=[LineInput(**line.model_dump()) for line in payload.lines],
+            amount=payload.amount,
+            external_id=payload.order_id,
+            currency=payload.currency,
+            store=payload.store,
+            channel=payload.channel,
+            status=payload.status,
+        )
+        return 201, OrderDetailOut.model_validate(order_detail(order)).model_dump(mode="json")
+
+    return json_response(*idempotent_create(request, create))
+
+
+@router.get("/orders/{order_id}", response=OrderDetailOut, summary="One order with its lines")
+def get_order(request: HttpRequest, order_id: uuid.UUID) -> dict[str, Any]:
+    return order_detail(_visible_order(request, order_id))
+
+
+@router.patch("/orders/{order_id}", response=OrderDetailOut, summary="Refund or cancel an order")
+def update_order(request: HttpRequest, order_id: uuid.UUID, payload: OrderStatusIn) -> Any:
+    order = order_set_status(
+        actor=request.user, order=_visible_order(request, order_id), status=payload.status
+    )
+    return order_detail(order)
 
 
 @router.get("/orders", response=OrderPage, summary="List orders of the customers you can see")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class OrderStatus(models.TextChoices):
@@ -12,3 +13,9 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     FINISHED = "finished", _("Finished")
     FAILED = "failed", _("Failed")
+
+
+VERB_LABELS = {
+    "commerce.order.created": gettext_noop("Order recorded"),
+    "commerce.order.status_changed": gettext_noop("Order status changed"),
+}

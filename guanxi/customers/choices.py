@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class CompanySize(models.TextChoices):
@@ -76,3 +77,15 @@ class GridCell(models.TextChoices):
     C = "C", _("C: high order value, rarely")
     D = "D", _("D: low order value, often")
     E = "E", _("E: high order value, often")
+
+
+VERB_LABELS = {
+    "customers.contact.created": gettext_noop("Contact created"),
+    "customers.contact.updated": gettext_noop("Contact changed"),
+    "customers.contact.deleted": gettext_noop("Contact deleted"),
+    "customers.contact.restored": gettext_noop("Contact restored"),
+    "customers.account.created": gettext_noop("Account created"),
+    "customers.account.updated": gettext_noop("Account changed"),
+    "customers.account.deleted": gettext_noop("Account deleted"),
+    "customers.account.restored": gettext_noop("Account restored"),
+}
