@@ -168,6 +168,9 @@ GUANXI_ORDER_IMPORT_MATCH = tuple(
     for part in os.environ.get("GUANXI_ORDER_IMPORT_MATCH", "phone,email").split(",")
     if part.strip()
 )
+# Local times at which `guanxi worker` starts the daily jobs.
+GUANXI_DAILY_REFRESH_AT = os.environ.get("GUANXI_DAILY_REFRESH_AT", "02:30")
+GUANXI_DAILY_PURGE_AT = os.environ.get("GUANXI_DAILY_PURGE_AT", "03:30")
 # Overrides of the analytics defaults in guanxi/analytics/config.py (see docs/analytics.md).
 GUANXI_ANALYTICS: dict[str, object] = {}
 

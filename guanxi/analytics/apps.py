@@ -1,4 +1,7 @@
+import datetime
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class AnalyticsConfig(AppConfig):
@@ -9,8 +12,17 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         from guanxi.analytics.api import router
         from guanxi.analytics.panels import SCORE_PANEL
+        from guanxi.analytics.tasks import enqueue_nightly_refresh
         from guanxi.customers.panels import register_panel
         from guanxi.platform.api import register_router
+        from guanxi.platform.schedule import DailyJob, parse_time, register_daily_job
 
         register_panel(SCORE_PANEL)
         register_router("/", router)
+        register_daily_job(
+            DailyJob(
+                key="analytics.refresh",
+                at=parse_time(settings.GUANXI_DAILY_REFRESH_AT, datetime.time(2, 30)),
+                start=enqueue_nightly_refresh,
+            )
+        )

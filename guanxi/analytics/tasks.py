@@ -18,3 +18,11 @@ def refresh_customer_scores(org_id: int, as_of: str | None = None) -> int:
         as_of=datetime.date.fromisoformat(as_of) if as_of else None,
     )
     return refresh.pk
+
+
+def enqueue_nightly_refresh() -> None:
+    """The daily job: one refresh per organisation, as of today."""
+    from guanxi.platform.models import Organization
+
+    for org_id in Organization.objects.values_list("pk", flat=True):
+        refresh_customer_scores.enqueue(org_id)

@@ -11,3 +11,7 @@ from guanxi.customers.services.purge import customers_purge_deleted
 def purge_deleted_customers() -> dict[str, int]:
     """Idempotent: removes only what is past the restore window, so it can run as often as liked."""
     return customers_purge_deleted()
+
+
+def enqueue_daily_purge() -> None:
+    purge_deleted_customers.enqueue()

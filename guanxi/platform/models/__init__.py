@@ -1,5 +1,6 @@
 from guanxi.platform.models.audit import AuditEvent
 from guanxi.platform.models.organizations import Organization, Team
+from guanxi.platform.models.schedule import ScheduledRun
 from guanxi.platform.models.security import ApiToken, IdempotencyRecord, LoginFailure
 from guanxi.platform.models.users import User
 
@@ -9,6 +10,7 @@ __all__ = [
     "IdempotencyRecord",
     "LoginFailure",
     "Organization",
+    "ScheduledRun",
     "Team",
     "User",
 ]
