@@ -56,3 +56,33 @@ def test_demo_only_if_empty_does_nothing_when_customers_exist(people):
     contact_create(actor=people.owner, name="已有客户")
     call_command("demo", contacts=10, only_if_empty=True, stdout=StringIO(), stderr=StringIO())
     assert Contact.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_orders_give_every_demo_customer_scores(people):
+    from guanxi.analytics.models import ScoreRefresh
+    from guanxi.commerce.models import Order
+    from guanxi.customers.models import CustomerScore
+
+    _run(200, seed=3)
+    out = StringIO()
+    call_command("demo_orders", stdout=out, stderr=StringIO())
+    orders = Order.objects.count()
+    buyers = Order.objects.values("contact_id").distinct().count()
+    assert buyers == 140  # 70 % of the 200 demo contacts
+    assert orders >= buyers
+    assert f"Demo orders: {orders:,}" in out.getvalue()
+    assert CustomerScore.objects.count() == 200
+    assert CustomerScore.objects.filter(grid_cell="A").count() == 60
+    refresh = ScoreRefresh.objects.get()
+    assert (refresh.status, refresh.customers, refresh.buyers) == ("finished", 200, 140)
+    call_command("demo_orders", only_if_empty=True, stdout=StringIO(), stderr=StringIO())
+    assert Order.objects.count() == orders
+    # Ordinary writes continue after the bulk rows.
+    from django.utils import timezone
+
+    from guanxi.commerce.services.orders import order_create
+
+    contact = Contact.objects.order_by("pk").first()
+    created = order_create(actor=people.admin, contact=contact, ordered_at=timezone.now(), amount=1)
+    assert created.pk > Order.objects.exclude(pk=created.pk).order_by("-pk").first().pk

@@ -96,7 +96,10 @@ def score_explanation(score: CustomerScore) -> list[str]:
         )
     if score.clv is not None:
         lines.append(
-            _("Predicted future value %(clv)s, of which %(potential)s beyond today's level.")
+            _(
+                "Potential value (predicted purchases to come, discounted) %(potential)s; "
+                "lifetime value (current + potential) %(clv)s."
+            )
             % {"clv": score.clv, "potential": score.potential_value}
         )
     if score.value_quadrant:

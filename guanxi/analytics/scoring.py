@@ -151,7 +151,9 @@ def score_customers(
     found: dict[str, Floats] = {}
     purchase_model, spend_model = _lifetime_value(found, x, t_x, big_t, zbar, config, messages)
     r_score, f_score, m_score = rfm.rfm_scores(recency_days, x + 1.0, historical, buyer_ids)
-    potential = np.maximum(found["clv"] - current, 0.0) if "clv" in found else np.zeros(len(x))
+    # Potential value is the predicted (discounted) future value; lifetime value is current +
+    # potential, as docs/analytics.md and the product brief define them.
+    potential = found["clv"] if "clv" in found else np.zeros(len(x))
     thresholds = {
         "current_value": segments.median_or(current, config.current_value_threshold),
         "potential_value": segments.median_or(potential, config.potential_value_threshold),
@@ -211,7 +213,7 @@ def score_customers(
         "expected_spend": spread(found["expected_spend"], None)
         if "expected_spend" in found
         else np.full(size, None),
-        "clv": spread(found["clv"], None) if "clv" in found else np.full(size, None),
+        "clv": spread(current + potential, None) if "clv" in found else np.full(size, None),
         "potential_value": spread(potential, None) if "clv" in found else np.full(size, None),
         "value_quadrant": spread(quadrant, ""),
         "grid_cell": grid,

@@ -106,7 +106,8 @@ def order_create(
     if timezone.is_naive(ordered_at):
         ordered_at = timezone.make_aware(ordered_at)
     built = _lines(actor.org_id, lines)
-    total = sum((line.amount for line in built), decimal.Decimal(0)) if built else amount
+    given = None if amount is None else decimal.Decimal(str(amount))
+    total = sum((line.amount for line in built), decimal.Decimal(0)) if built else given
     if total is None or total < 0 or total > MAX_AMOUNT:
         raise _error("amount", _("Give the order's lines or its amount (not negative)."))
     order = Order.objects.create(
