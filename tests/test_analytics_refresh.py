@@ -237,3 +237,22 @@ def test_contact_list_filters_by_scores(people: Any, shop: dict[str, Any]) -> No
     assert "王芳" in page and "张伟" not in page
     page = client.get("/contacts/", {"grid_cell": "Z"}).content.decode()  # ignored, not an error
     assert "王芳" in page and "张伟" in page
+
+
+def test_at_risk_list_is_ranked_with_reasons_in_words(
+    people: Any, shop: dict[str, Any], api_for: Any
+) -> None:
+    add_orders(
+        people.admin,
+        [("O-7", "C3", "2025-10-01", "50"), ("O-8", "C3", "2025-10-11", "50")],
+    )
+    scores_refresh(actor=people.admin, as_of=AS_OF)
+    items = api_for(people.owner).get("/api/v1/scores/at-risk").json()
+    assert [(i["customer_name"], i["reasons_text"]) for i in items] == [
+        ("张伟", ["No purchase for 52 days, while this customer usually buys every 7 days."]),
+        ("王芳", ["No purchase for 141 days, while this customer usually buys every 10 days."]),
+    ]
+    assert (
+        api_for(people.owner).get("/api/v1/scores/at-risk", {"limit": 1}).json()[0]["customer_name"]
+        == "张伟"
+    )

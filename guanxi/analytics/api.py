@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from guanxi.analytics.explain import reason_text
 from guanxi.analytics.report import latest_report
 from guanxi.analytics.tasks import refresh_customer_scores
 from guanxi.core.errors import NotFoundError, PermissionDeniedError
@@ -112,6 +113,31 @@ def list_scores(request: HttpRequest, filters: Query[ScoreFilters]) -> dict[str,
         scores = at_risk if filters.at_risk else scores.exclude(pk__in=at_risk.values("pk"))
     page: Page = paginate_by_id(scores, cursor=filters.cursor, limit=filters.limit)
     return {"items": [score_out(s) for s in page.items], "next_cursor": page.next_cursor}
+
+
+class AtRiskOut(ScoreOut):
+    reasons_text: list[str]
+
+
+class AtRiskFilters(Schema):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+
+
+@router.get(
+    "/scores/at-risk",
+    response=list[AtRiskOut],
+    summary="Customers at risk of leaving, most at risk first, with reasons in words",
+)
+def at_risk(request: HttpRequest, filters: Query[AtRiskFilters]) -> list[dict[str, Any]]:
+    scores = (
+        CustomerScore.objects.filter(contact__in=contacts_visible_to(request.user))
+        .exclude(churn_reasons=[])
+        .select_related("contact")
+        .order_by("-churn_risk", "-historical_value", "contact_id")[: filters.limit]
+    )
+    return [
+        {**score_out(s), "reasons_text": [reason_text(r) for r in s.churn_reasons]} for s in scores
+    ]
 
 
 def _analyst_org(request: HttpRequest) -> int:
