@@ -1,0 +1,272 @@
+"""What the analytics page shows, as chart data and as CSV tables, in the user's language.
+
+The selectors (``guanxi.analytics.selectors``) compute; this module only arranges their results:
+every label a chart draws is translated here and handed to ``static/guanxi/analytics.js``
+through ``json_script``, so the script holds no text of its own. Each chart has a table of the
+same figures for the CSV export (:data:`EXPORTS`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from guanxi.analytics import selectors
+from guanxi.analytics.selectors import DashboardFilter
+
+COHORT_MONTH_FORMAT = "%Y-%m"
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    customers: int
+    segments: list[selectors.Tally]
+    value_matrix: selectors.ValueMatrix
+    histogram: list[selectors.Bucket]
+    grid: selectors.Grid
+    cohorts: list[selectors.Cohort]
+    revenue: list[selectors.SegmentRevenue]
+    churn: list[selectors.ChurnRisk]
+
+    @property
+    def grid_cells(self) -> dict[str, selectors.Tally]:
+        return {cell.key: cell for cell in self.grid.cells}
+
+    @property
+    def quadrants(self) -> dict[str, selectors.Quadrant]:
+        return {quadrant.key: quadrant for quadrant in self.value_matrix.quadrants}
+
+
+def dashboard(user: Any, selected: DashboardFilter) -> Dashboard:
+    return Dashboard(
+        customers=selectors.customer_count(user, selected),
+        segments=selectors.segment_distribution(user, selected),
+        value_matrix=selectors.value_matrix(user, selected),
+        histogram=selectors.clv_histogram(user, selected),
+        grid=selectors.grid(user, selected),
+        cohorts=selectors.cohort_retention(user, selected),
+        revenue=selectors.revenue_by_segment(user, selected),
+        churn=selectors.churn_risks(user, selected),
+    )
+
+
+def _money(value: Decimal | float) -> str:
+    return f"{Decimal(value):.2f}"
+
+
+def _amount_label(value: Decimal) -> str:
+    return f"{value:,f}"
+
+
+def bucket_label(bucket: selectors.Bucket) -> str:
+    if bucket.high is None:
+        return f"≥ {_amount_label(bucket.low)}"
+    return f"{_amount_label(bucket.low)}–{_amount_label(bucket.high)}"
+
+
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{100 * share:.1f}"
+
+
+def _no_segment() -> str:
+    return _("No segment")
+
+
+def chart_data(board: Dashboard, thresholds: dict[str, Any]) -> dict[str, Any]:
+    """Everything the charts draw, labels included, as JSON-ready values."""
+    customers = _("Customers")
+    currencies = sorted({row.currency for row in board.revenue})
+    revenue_keys = list(dict.fromkeys(row.key for row in board.revenue))
+    revenue_labels = {row.key: row.label or _no_segment() for row in board.revenue}
+    return {
+        "locale": "ZH" if (get_language() or "").lower().startswith("zh") else "EN",
+        "empty": _("Nothing to show for these customers."),
+        "segments": {
+            "labels": [s.label for s in board.segments],
+            "values": [s.customers for s in board.segments],
+            "axis": customers,
+        },
+        "value_matrix": {
+            "series": [
+                {
+                    "name": q.label,
+                    "points": [[x, y] for x, y, key in board.value_matrix.points if key == q.key],
+                }
+                for q in board.value_matrix.quadrants
+            ],
+            "x_axis": _("Current value (last 12 months)"),
+            "y_axis": _("Potential value"),
+            "x_threshold": thresholds.get("current_value"),
+            "y_threshold": thresholds.get("potential_value"),
+        },
+        "clv": {
+            "labels": [bucket_label(b) for b in board.histogram],
+            "values": [b.customers for b in board.histogram],
+            "x_axis": _("Lifetime value"),
+            "y_axis": customers,
+        },
+        "cohorts": {
+            "rows": [
+                f"{c.month.strftime(COHORT_MONTH_FORMAT)} ({c.customers})" for c in board.cohorts
+            ],
+            "columns": [f"+{m}" for m in range(selectors.COHORT_MONTHS)],
+            "cells": [
+                [column, row, round(100 * share, 1)]
+                for row, cohort in enumerate(board.cohorts)
+                for column, share in enumerate(cohort.shares)
+                if share is not None
+            ],
+            "x_axis": _("Months after the first purchase"),
+            "y_axis": _("First purchase month (customers)"),
+            "value": _("Bought in that month (%)"),
+        },
+        "revenue": {
+            "labels": [revenue_labels[key] for key in revenue_keys],
+            "series": [
+                {
+                    "name": currency,
+                    "values": [
+                        next(
+                            (
+                                float(r.revenue)
+                                for r in board.revenue
+                                if r.key == key and r.currency == currency
+                            ),
+                            0,
+                        )
+                        for key in revenue_keys
+                    ],
+                }
+                for currency in currencies
+            ],
+            "axis": (
+                _("Revenue (%(currency)s)") % {"currency": currencies[0]}
+                if len(currencies) == 1
+                else _("Revenue")
+            ),
+        },
+    }
+
+
+# CSV exports: a header and rows per chart.
+
+Table = tuple[list[str], Iterable[Sequence[Any]]]
+
+
+def _segments_table(user: Any, selected: DashboardFilter) -> Table:
+    rows = selectors.segment_distribution(user, selected)
+    return [_("Code"), _("Segment"), _("Customers")], ((s.key, s.label, s.customers) for s in rows)
+
+
+def _value_matrix_table(user: Any, selected: DashboardFilter) -> Table:
+    matrix = selectors.value_matrix(user, selected, max_points=0)
+    return [_("Code"), _("Value group"), _("Customers"), _("Strategy")], (
+        (q.key, q.label, q.customers, q.strategy) for q in matrix.quadrants
+    )
+
+
+def _clv_table(user: Any, selected: DashboardFilter) -> Table:
+    rows = selectors.clv_histogram(user, selected)
+    return [_("Lifetime value from"), _("Lifetime value below"), _("Customers")], (
+        (_money(b.low), "" if b.high is None else _money(b.high), b.customers) for b in rows
+    )
+
+
+def _grid_table(user: Any, selected: DashboardFilter) -> Table:
+    cells = selectors.grid(user, selected).cells
+    return [_("Cell"), _("Description"), _("Customers")], (
+        (c.key, c.label, c.customers) for c in cells
+    )
+
+
+def _movement_table(user: Any, selected: DashboardFilter) -> Table:
+    moves = selectors.grid(user, selected).moves
+    return [_("From cell"), _("To cell"), _("Customers")], (
+        (m.before, m.after, m.customers) for m in moves
+    )
+
+
+def _cohorts_table(user: Any, selected: DashboardFilter) -> Table:
+    cohorts = selectors.cohort_retention(user, selected)
+    months = [_("Month +%(number)s (%%)") % {"number": m} for m in range(selectors.COHORT_MONTHS)]
+    return [_("First purchase month"), _("Customers"), *months], (
+        (c.month.strftime(COHORT_MONTH_FORMAT), c.customers, *map(_percent, c.shares))
+        for c in cohorts
+    )
+
+
+def _revenue_table(user: Any, selected: DashboardFilter) -> Table:
+    rows = selectors.revenue_by_segment(user, selected)
+    header = [_("Code"), _("Segment"), _("Currency"), _("Revenue"), _("Orders"), _("Customers")]
+    return header, (
+        (r.key, r.label or _no_segment(), r.currency, _money(r.revenue), r.orders, r.customers)
+        for r in rows
+    )
+
+
+def _churn_table(user: Any, selected: DashboardFilter) -> Table:
+    rows = selectors.churn_risks(user, selected, limit=selectors.CHURN_EXPORT_SIZE)
+    header = [
+        _("Customer ID"),
+        _("Customer"),
+        _("Churn risk (%)"),
+        _("Chance still active (%)"),
+        _("Historical value"),
+        _("Segment"),
+        _("Last purchase"),
+        _("Reasons"),
+    ]
+    return header, (
+        (
+            r.contact_public_id,
+            r.name,
+            _percent(r.churn_risk),
+            _percent(r.p_alive),
+            _money(r.historical_value),
+            r.segment,
+            r.last_purchase_on.isoformat() if r.last_purchase_on else "",
+            "; ".join(r.reasons),
+        )
+        for r in rows
+    )
+
+
+EXPORTS: dict[str, Callable[[Any, DashboardFilter], Table]] = {
+    "segments": _segments_table,
+    "value_matrix": _value_matrix_table,
+    "clv": _clv_table,
+    "grid": _grid_table,
+    "grid_movement": _movement_table,
+    "cohorts": _cohorts_table,
+    "revenue": _revenue_table,
+    "churn": _churn_table,
+}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (a name like "=1+1") is quoted."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_response(name: str, user: Any, selected: DashboardFilter, as_of: Any) -> HttpResponse:
+    """The chart's figures as UTF-8 CSV with a byte-order mark, so Excel reads Chinese right."""
+    header, rows = EXPORTS[name](user, selected)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="guanxi-{name}-{as_of}.csv"'
+    return response

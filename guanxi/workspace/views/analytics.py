@@ -1,0 +1,85 @@
+"""The customer analytics page: the latest scores as charts, filtered, each exportable as CSV."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.analytics.report import latest_refresh
+from guanxi.analytics.selectors import DashboardFilter, FilterChoices, filter_choices
+from guanxi.workspace import dashboards
+
+TEMPLATE = "workspace/analytics.html"
+
+
+class AnalyticsFilterForm(forms.Form):
+    store = forms.ChoiceField(label=_("Store"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data: Any, *, choices: FilterChoices) -> None:
+        super().__init__(data)
+        store = cast(forms.ChoiceField, self.fields["store"])
+        store.choices = [("", _("All stores")), *((name, name) for name in choices.stores)]
+        channel = cast(forms.ChoiceField, self.fields["channel"])
+        channel.choices = [("", _("All channels")), *((name, name) for name in choices.channels)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The period must end on or after the day it starts."))
+        return cleaned
+
+    def selected(self) -> DashboardFilter:
+        data = self.cleaned_data
+        return DashboardFilter(data["store"], data["channel"], data["start"], data["end"])
+
+
+def _without_export(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("export", None)
+    return query.urlencode()
+
+
+@login_required
+def analytics_view(request: HttpRequest) -> HttpResponse:
+    """Charts of the latest refresh over the customers the user may see (``?export=`` → CSV)."""
+    user: Any = request.user
+    refresh = latest_refresh(user.org_id)
+    export = request.GET.get("export", "")
+    refused = HttpResponseBadRequest(
+        gettext("No such chart, no scores yet, or the filter is not valid."),
+        content_type="text/plain; charset=utf-8",
+    )
+    if refresh is None:
+        return refused if export else render(request, TEMPLATE, {"refresh": None})
+    form = AnalyticsFilterForm(request.GET, choices=filter_choices(user))
+    if not form.is_valid():
+        return refused if export else render(request, TEMPLATE, {"refresh": refresh, "form": form})
+    selected = form.selected()
+    if export:
+        if export not in dashboards.EXPORTS:
+            return refused
+        return dashboards.csv_response(export, user, selected, refresh.as_of)
+    board = dashboards.dashboard(user, selected)
+    context = {
+        "refresh": refresh,
+        "form": form,
+        "board": board,
+        "charts": dashboards.chart_data(board, refresh.thresholds),
+        "filtered": selected.is_active,
+        "query": _without_export(request),
+    }
+    return render(request, TEMPLATE, context)
