@@ -37,7 +37,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 messages: $(STAMP)
-	cd guanxi && ../$(BIN)/guanxi makemessages -l zh_Hans --ignore '*/migrations/*' && ../$(BIN)/guanxi compilemessages
+	$(BIN)/guanxi makemessages -l zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore '*/migrations/*' \
+	  --ignore 'bench/*' --ignore 'tests/*' --ignore 'static/*'
+	$(BIN)/guanxi compilemessages --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) var
