@@ -112,3 +112,12 @@ def api_for(people: People) -> Any:
         return ApiClient(raw)
 
     return make
+
+
+@pytest.fixture
+def english() -> Any:
+    """Messages made outside a request (services, commands) in English, for exact assertions."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -26,6 +26,8 @@ from guanxi.customers.models import Contact, CustomerScore
 from guanxi.customers.services.contacts import contact_create
 from guanxi.customers.services.scores import customer_scores_replace
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ORDERS = """order_id,customer_id,ordered_at,amount,store,channel,status
 o01,C01,2025-01-10,100,Jingan,shop,
 o02,C01,2025-02-12,200,Jingan,shop,

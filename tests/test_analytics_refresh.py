@@ -20,6 +20,8 @@ from guanxi.customers.models import Activity, CustomerScore
 from guanxi.customers.services.contacts import contact_create
 from guanxi.platform.tabular import Table
 
+pytestmark = pytest.mark.usefixtures("english")
+
 AS_OF = datetime.date(2026, 3, 1)
 
 
@@ -207,7 +209,7 @@ def test_refresh_through_the_api_is_queued(
 
 
 def test_360_page_explains_the_scores(people: Any, shop: dict[str, Any]) -> None:
-    client = Client()
+    client = Client(headers={"Accept-Language": "en"})
     client.force_login(people.owner)
     page = client.get(f"/contacts/{shop['regular'].public_id}/").content.decode()
     assert "Not computed yet" in page
@@ -247,7 +249,8 @@ def test_at_risk_list_is_ranked_with_reasons_in_words(
         [("O-7", "C3", "2025-10-01", "50"), ("O-8", "C3", "2025-10-11", "50")],
     )
     scores_refresh(actor=people.admin, as_of=AS_OF)
-    items = api_for(people.owner).get("/api/v1/scores/at-risk").json()
+    english = {"Accept-Language": "en"}
+    items = api_for(people.owner).get("/api/v1/scores/at-risk", **english).json()
     assert [(i["customer_name"], i["reasons_text"]) for i in items] == [
         ("张伟", ["No purchase for 52 days, while this customer usually buys every 7 days."]),
         ("王芳", ["No purchase for 141 days, while this customer usually buys every 10 days."]),

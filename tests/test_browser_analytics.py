@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,7 +124,7 @@ def test_charts_render_filter_and_export(page: Any, people: Any, tmp_path: Path)
     for chart in CHARTS:
         expect(page.locator(f"[data-chart={chart}] canvas").first).to_be_visible()
     summary = page.locator("p.summary").inner_text()
-    shown = int("".join(ch for ch in summary.split()[0] if ch.isdigit()))
+    shown = int(re.search(r"\d[\d,]*", summary).group().replace(",", ""))
     assert 0 < shown < 2357
 
     with page.expect_download() as download:

@@ -20,6 +20,8 @@ from guanxi.customers.services.contacts import contact_create
 from guanxi.platform.models import AuditEvent
 from guanxi.platform.tabular import open_table
 
+pytestmark = pytest.mark.usefixtures("english")
+
 HEADER = "order_id,customer_id,ordered_at,amount,currency,store,channel,phone,email,name\n"
 ROWS = (
     "A-1,C1,2026-01-05,120.50,,北京店,门店,13800138000,,张伟\n"
@@ -241,7 +243,7 @@ def test_import_page(people: Any, tmp_path: Path) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
-    client = Client()
+    client = Client(headers={"Accept-Language": "en"})
     client.force_login(people.manager)
     assert client.get("/orders/import/").status_code == 200
     upload = SimpleUploadedFile("shop.csv", (HEADER + ROWS).encode("gb18030"), "text/csv")
