@@ -121,3 +121,35 @@ def english() -> Any:
 
     with translation.override("en"):
         yield
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    """Debian's chromium through Playwright, shared by the browser tests (never downloaded)."""
+    import os
+    import shutil
+
+    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+        pytest.fail("Debian's chromium is missing: run `apt-get install chromium` (see .ci/run).")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
