@@ -571,6 +571,9 @@ def test_empty_state_before_the_first_refresh(client: Any, people: Any) -> None:
     assert "guanxi analytics refresh" in html
     assert "analytics-data" not in html and "echarts" not in html
     assert client.get("/analytics/?export=segments", **ENGLISH).status_code == 400
+    assert 'href="/orders/import/"' not in html  # a sales rep may not import orders
+    client.force_login(people.manager)
+    assert 'href="/orders/import/"' in client.get("/analytics/", **ENGLISH).content.decode()
 
 
 def test_empty_charts_when_no_customer_matches(client: Any, shop: Any, people: Any) -> None:

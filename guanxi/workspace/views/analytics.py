@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics.report import latest_refresh
 from guanxi.analytics.selectors import DashboardFilter, FilterChoices, filter_choices
+from guanxi.platform.roles import Permission
 from guanxi.workspace import dashboards
 
 TEMPLATE = "workspace/analytics.html"
@@ -58,16 +59,22 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
     """Charts of the latest refresh over the customers the user may see (``?export=`` → CSV)."""
     user: Any = request.user
     refresh = latest_refresh(user.org_id)
+    can_import = user.has_role_permission(Permission.IMPORT_ORDERS)
     export = request.GET.get("export", "")
     refused = HttpResponseBadRequest(
         gettext("No such chart, no scores yet, or the filter is not valid."),
         content_type="text/plain; charset=utf-8",
     )
     if refresh is None:
-        return refused if export else render(request, TEMPLATE, {"refresh": None})
+        return (
+            refused
+            if export
+            else render(request, TEMPLATE, {"refresh": None, "can_import_orders": can_import})
+        )
     form = AnalyticsFilterForm(request.GET, choices=filter_choices(user))
     if not form.is_valid():
-        return refused if export else render(request, TEMPLATE, {"refresh": refresh, "form": form})
+        context = {"refresh": refresh, "form": form, "can_import_orders": can_import}
+        return refused if export else render(request, TEMPLATE, context)
     selected = form.selected()
     if export:
         if export not in dashboards.EXPORTS:
@@ -81,5 +88,6 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
         "charts": dashboards.chart_data(board, refresh.thresholds),
         "filtered": selected.is_active,
         "query": _without_export(request),
+        "can_import_orders": can_import,
     }
     return render(request, TEMPLATE, context)
