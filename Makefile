@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test test-sqlite test-postgres lint bench messages clean
+.PHONY: run test test-sqlite test-postgres lint bench bench-analytics messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $$(scripts/find-python) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/analytics.py $(ANALYTICS_ARGS)
+
+bench-analytics: $(STAMP)
+	$(BIN)/python bench/analytics.py $(ANALYTICS_ARGS)
 
 messages: $(STAMP)
 	$(BIN)/guanxi makemessages -l zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore '*/migrations/*' \

@@ -38,7 +38,29 @@ class ScoreResult:
     messages: list[str]
 
     def counts(self, column: str) -> dict[str, int]:
-        return dict(sorted(Counter(v for v in self.columns[column] if v).items()))
+        return dict(
+            sorted(Counter(v for v in np.asarray(self.columns[column]).tolist() if v).items())
+        )
+
+
+def rounded(values: Any, digits: int) -> list[float]:
+    """``[round(float(v), digits) for v in values]``: the same floats, computed on arrays.
+
+    NumPy's rounding (scale, round half to even, unscale) gives Python's correctly rounded result
+    except where the scaled value lies within a rounding error of a half; those few values, and
+    any that are huge or not finite, are rounded by Python itself. A million calls of ``round``
+    cost a third of a second per column.
+    """
+    values = np.asarray(values, dtype=float)
+    scale = 10.0**digits
+    scaled = values * scale
+    with np.errstate(invalid="ignore"):
+        clear = np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6
+    clear &= np.abs(scaled) < 1e9  # also false for NaN and infinities
+    result: list[float] = (np.rint(scaled) / scale).tolist()
+    for i in np.flatnonzero(~clear).tolist():
+        result[i] = round(float(values[i]), digits)
+    return result
 
 
 def model_inputs(
@@ -106,27 +128,28 @@ def churn_warnings(
 ) -> tuple[Floats, list[list[dict[str, Any]]]]:
     risk = np.zeros(len(buyer_ids)) if p_alive is None else 1.0 - p_alive
     gap_days = np.divide(t_x * 7.0, x, out=np.zeros_like(x), where=x > 0)
+    # Plain Python values up front: indexing NumPy arrays one element at a time costs seconds
+    # for a million customers.
+    overdue = ((x > 0) & (recency_days > config.overdue_factor * gap_days)).tolist()
+    days, gaps = np.asarray(recency_days).tolist(), gap_days.tolist()
+    now_values = None if p_alive is None else rounded(p_alive, 3)
+    threshold, drop, before_of = config.p_alive_threshold, config.p_alive_drop, previous.p_alive.get
     reasons: list[list[dict[str, Any]]] = []
     for i, contact_id in enumerate(buyer_ids.tolist()):
         found: list[dict[str, Any]] = []
-        if p_alive is not None:
-            now = round(float(p_alive[i]), 3)
-            if now < config.p_alive_threshold:
+        if now_values is not None:
+            now = now_values[i]
+            if now < threshold:
                 found.append({"code": "p_alive_low", "p_alive": now})
-            before = previous.p_alive.get(contact_id)
-            if before is not None and before - now >= config.p_alive_drop:
+            before = before_of(contact_id)
+            if before is not None and before - now >= drop:
                 found.append(
                     {"code": "p_alive_dropped", "before": round(before, 3), "p_alive": now}
                 )
-        if x[i] > 0 and recency_days[i] > config.overdue_factor * gap_days[i]:
-            found.append(
-                {
-                    "code": "overdue",
-                    "days": int(recency_days[i]),
-                    "usual_days": round(float(gap_days[i]), 1),
-                }
-            )
-        found.extend(signals.get(contact_id, []))
+        if overdue[i]:
+            found.append({"code": "overdue", "days": int(days[i]), "usual_days": round(gaps[i], 1)})
+        if signals:
+            found.extend(signals.get(contact_id, []))
         reasons.append(found)
     return risk, reasons
 
@@ -185,10 +208,9 @@ def score_customers(
         thresholds["average_order_value"],
         thresholds["purchase_days"],
     )
-    previous_grid = np.array(
-        [previous.grid_cell.get(int(c), "") for c in summary.contact_id], dtype=object
-    )
-    previous_p_alive = [previous.p_alive.get(int(c)) for c in summary.contact_id]
+    contact_ids = summary.contact_id.tolist()
+    previous_grid = np.array([previous.grid_cell.get(c, "") for c in contact_ids], dtype=object)
+    previous_p_alive = [previous.p_alive.get(c) for c in contact_ids]
     all_reasons: list[list[dict[str, Any]]] = [[] for _ in range(size)]
     for index, found_reasons in zip(np.flatnonzero(buyers).tolist(), reasons, strict=True):
         all_reasons[index] = found_reasons

@@ -8,8 +8,8 @@ refresh is the snapshot that reports and dashboards read.
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
-import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from guanxi.analytics.churn_signals import service_signals
 from guanxi.analytics.config import AnalysisConfig, analysis_config
 from guanxi.analytics.models import RefreshStatus, ScoreRefresh
-from guanxi.analytics.scoring import PreviousScores, ScoreResult, score_customers
+from guanxi.analytics.scoring import PreviousScores, ScoreResult, rounded, score_customers
 from guanxi.analytics.services.follow_ups import churn_follow_ups_create
 from guanxi.analytics.summary import day_from_number, months_before, purchase_summary
 from guanxi.core.errors import PermissionDeniedError
@@ -82,54 +82,79 @@ def _previous_scores(org_id: int) -> PreviousScores:
     return previous
 
 
-def _money(value: Any) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return round(float(value), 2)
+def _rounded(values: Any, digits: int, *, nan_is_none: bool) -> list[float | None]:
+    """``round(float(v), digits)`` of each value and None for None, a column at a time."""
+    items = np.asarray(values)
+    missing = np.zeros(len(items), dtype=bool)
+    if items.dtype == object:
+        missing = np.array([v is None for v in items.tolist()], dtype=bool)
+        items = np.where(missing, np.nan, items)
+    numbers = items.astype(float)
+    result: list[float | None] = list(rounded(numbers, digits))
+    for i in np.flatnonzero(np.isnan(numbers) if nan_is_none else missing).tolist():
+        result[i] = None
+    return result
 
 
-def _optional(value: Any, digits: int = 6) -> float | None:
-    return None if value is None else round(float(value), digits)
+def _moneys(values: Any) -> list[float | None]:
+    """Amounts rounded to cents; None for none and for NaN."""
+    return _rounded(values, 2, nan_is_none=True)
+
+
+def _optionals(values: Any, digits: int = 6) -> list[float | None]:
+    return _rounded(values, digits, nan_is_none=False)
+
+
+def _integers(values: Any) -> list[int | None]:
+    return [None if v is None else int(v) for v in np.asarray(values).tolist()]
+
+
+def _days(values: Any) -> list[datetime.date | None]:
+    """Day numbers (NaN for none) as dates, each distinct day converted once."""
+    values = np.asarray(values, dtype=float)
+    known = ~np.isnan(values)
+    distinct, index = np.unique(values[known].astype(np.int64), return_inverse=True)
+    dates = np.array([*(day_from_number(d) for d in distinct.tolist()), None], dtype=object)
+    where = np.full(len(values), len(distinct))
+    where[known] = index.ravel()
+    return dates[where].tolist()
 
 
 def _rows(result: ScoreResult, org_id: int, as_of: datetime.date) -> Iterator[tuple[Any, ...]]:
+    """The score rows in SCORE_COLUMNS order, converted column by column (not value by value)."""
     c = result.columns
-    now = timezone.now()
-    listed = {name: list(c[name]) for name in c}
-
-    def day(value: float) -> datetime.date | None:
-        return None if np.isnan(value) else day_from_number(int(value))
-
-    for i in range(len(c["contact_id"])):
-        yield (
-            int(listed["contact_id"][i]),
-            org_id,
-            as_of,
-            now,
-            day(listed["first_day"][i]),
-            day(listed["last_day"][i]),
-            int(listed["purchase_days"][i]),
-            int(listed["orders"][i]),
-            _money(listed["historical_value"][i]),
-            _money(listed["current_value"][i]),
-            _money(listed["average_order_value"][i]),
-            None if listed["recency_days"][i] is None else int(listed["recency_days"][i]),
-            None if listed["rfm_recency"][i] is None else int(listed["rfm_recency"][i]),
-            None if listed["rfm_frequency"][i] is None else int(listed["rfm_frequency"][i]),
-            None if listed["rfm_monetary"][i] is None else int(listed["rfm_monetary"][i]),
-            listed["rfm_segment"][i],
-            _optional(listed["p_alive"][i]),
-            _optional(listed["expected_purchases"][i]),
-            _money(listed["expected_spend"][i]),
-            _money(listed["clv"][i]),
-            _money(listed["potential_value"][i]),
-            listed["value_quadrant"][i],
-            listed["grid_cell"][i],
-            listed["previous_grid_cell"][i],
-            listed["previous_p_alive"][i],
-            round(float(listed["churn_risk"][i]), 6),
-            json.dumps(listed["churn_reasons"][i]),
-        )
+    size = len(c["contact_id"])
+    constant = itertools.repeat
+    return zip(
+        np.asarray(c["contact_id"]).astype(np.int64).tolist(),
+        constant(org_id, size),
+        constant(as_of, size),
+        constant(timezone.now(), size),
+        _days(c["first_day"]),
+        _days(c["last_day"]),
+        np.asarray(c["purchase_days"]).astype(np.int64).tolist(),
+        np.asarray(c["orders"]).astype(np.int64).tolist(),
+        _moneys(c["historical_value"]),
+        _moneys(c["current_value"]),
+        _moneys(c["average_order_value"]),
+        _integers(c["recency_days"]),
+        _integers(c["rfm_recency"]),
+        _integers(c["rfm_frequency"]),
+        _integers(c["rfm_monetary"]),
+        list(c["rfm_segment"]),
+        _optionals(c["p_alive"]),
+        _optionals(c["expected_purchases"]),
+        _moneys(c["expected_spend"]),
+        _moneys(c["clv"]),
+        _moneys(c["potential_value"]),
+        list(c["value_quadrant"]),
+        list(c["grid_cell"]),
+        list(c["previous_grid_cell"]),
+        list(c["previous_p_alive"]),
+        rounded(c["churn_risk"], 6),
+        ["[]" if not reasons else json.dumps(reasons) for reasons in c["churn_reasons"]],
+        strict=True,
+    )
 
 
 def _snapshot(refresh: ScoreRefresh, result: ScoreResult, config: AnalysisConfig) -> None:
@@ -145,10 +170,15 @@ def _snapshot(refresh: ScoreRefresh, result: ScoreResult, config: AnalysisConfig
         name: {"customers": quadrant_counts.get(name, 0), "strategy": strategy}
         for name, strategy in STRATEGY.items()
     }
-    refresh.grid = {cell: result.counts("grid_cell").get(cell, 0) for cell in "ABCDE"}
+    grid_counts = result.counts("grid_cell")
+    refresh.grid = {cell: grid_counts.get(cell, 0) for cell in "ABCDE"}
     moves = Counter(
         f"{before}->{after}"
-        for before, after in zip(c["previous_grid_cell"], c["grid_cell"], strict=True)
+        for before, after in zip(
+            np.asarray(c["previous_grid_cell"]).tolist(),
+            np.asarray(c["grid_cell"]).tolist(),
+            strict=True,
+        )
         if before and before != after
     )
     refresh.grid_movement = dict(sorted(moves.items()))

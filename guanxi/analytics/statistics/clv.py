@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from guanxi.analytics.statistics import bgnbd
-from guanxi.analytics.statistics.compress import Array, distinct_rows
+from guanxi.analytics.statistics.compress import Array, distinct_summaries
 
 WEEKS_PER_MONTH = 365.25 / 12 / 7
 
@@ -26,7 +26,8 @@ def discounted_value(
     The expected purchases are evaluated once per distinct (x, t_x, T), which is what makes this
     affordable for a million customers (one hypergeometric function per month and history).
     """
-    (ux, ut_x, ubig_t), _counts, inverse = distinct_rows(x, t_x, big_t)
+    (ux, ut_x, ubig_t), _counts, inverse = distinct_summaries(x, t_x, big_t, with_inverse=True)
+    assert inverse is not None
     monthly_rate = (1.0 + annual_discount_rate) ** (1.0 / 12.0) - 1.0
     discounted = np.zeros(len(ux))
     previous = np.zeros(len(ux))

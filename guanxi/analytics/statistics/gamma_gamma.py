@@ -58,7 +58,7 @@ def fit(x: Array, m: Array) -> GammaGammaParams:
             f"Only {int(usable.sum())} customers have paid repeat purchases; the spend model "
             f"needs at least {MIN_REPEATERS}."
         )
-    (ux, um), weights, _inverse = distinct_rows(x[usable], m[usable])
+    (ux, um), weights, _inverse = distinct_rows(x[usable], m[usable], with_inverse=False)
     result = optimize.minimize(
         _objective,
         x0=np.zeros(3),
