@@ -259,3 +259,14 @@ def test_at_risk_list_is_ranked_with_reasons_in_words(
         api_for(people.owner).get("/api/v1/scores/at-risk", {"limit": 1}).json()[0]["customer_name"]
         == "张伟"
     )
+
+
+def test_refresh_without_any_order(people: Any) -> None:
+    contact_create(actor=people.owner, name="刘洋")
+    refresh = scores_refresh(actor=people.admin, as_of=AS_OF)
+    assert (refresh.status, refresh.customers, refresh.buyers) == ("finished", 1, 0)
+    assert refresh.messages == [
+        "Only 0 customers have purchases; lifetime value needs at least 20."
+    ]
+    assert refresh.grid == {"A": 1, "B": 0, "C": 0, "D": 0, "E": 0}
+    assert CustomerScore.objects.get().grid_cell == "A"
