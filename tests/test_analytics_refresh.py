@@ -67,8 +67,22 @@ def test_scores_without_enough_data_for_lifetime_value(people: Any, shop: dict[s
     assert (refresh.customers, refresh.buyers) == (3, 2)
     assert refresh.bgnbd is None
     assert refresh.messages == [
-        "Only 2 customers have purchases; lifetime value needs at least 20."
+        {
+            "code": "too_few_buyers",
+            "text": "Only 2 customers have purchases; lifetime value needs at least 20.",
+            "count": 2,
+            "needed": 20,
+        }
     ]
+    from django.utils import translation
+
+    from guanxi.analytics.explain import fit_message_text
+
+    with translation.override("zh-hans"):
+        assert (
+            fit_message_text(refresh.messages[0])
+            == "只有 2 位客户有购买记录；计算终生价值至少需要 20 位。"
+        )
     regular = CustomerScore.objects.get(contact=shop["regular"])
     assert (regular.purchase_days, regular.orders) == (2, 3)
     assert str(regular.historical_value) == "200.00"
@@ -265,7 +279,7 @@ def test_refresh_without_any_order(people: Any) -> None:
     contact_create(actor=people.owner, name="刘洋")
     refresh = scores_refresh(actor=people.admin, as_of=AS_OF)
     assert (refresh.status, refresh.customers, refresh.buyers) == ("finished", 1, 0)
-    assert refresh.messages == [
+    assert [m["text"] for m in refresh.messages] == [
         "Only 0 customers have purchases; lifetime value needs at least 20."
     ]
     assert refresh.grid == {"A": 1, "B": 0, "C": 0, "D": 0, "E": 0}

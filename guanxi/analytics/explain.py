@@ -56,6 +56,40 @@ def reason_text(reason: dict[str, Any]) -> str:
     return str(reason.get("text") or code)
 
 
+def fit_message_text(message: dict[str, Any] | str) -> str:
+    """Why a model was not used, in the user's language (``ModelFitError.as_dict()``)."""
+    if isinstance(message, str):
+        return message
+    code, count, needed = message.get("code"), message.get("count"), message.get("needed")
+    if code == "too_few_buyers":
+        return _(
+            "Only %(count)s customers have purchases; lifetime value needs at least %(needed)s."
+        ) % {"count": count, "needed": needed}
+    if code == "too_few_repeat_buyers":
+        return _(
+            "Only %(count)s customers bought more than once; the purchase model needs at least "
+            "%(needed)s repeat buyers to learn how often people come back."
+        ) % {"count": count, "needed": needed}
+    if code == "too_few_paid_repeaters":
+        return _(
+            "Only %(count)s customers have paid repeat purchases; the spend model needs at "
+            "least %(needed)s."
+        ) % {"count": count, "needed": needed}
+    if code == "all_new":
+        return _("Every customer bought for the first time on the analysis date.")
+    if code == "purchase_model_unstable":
+        return _(
+            "The purchase model did not settle on sensible values for these customers (too few "
+            "or too uniform purchases); scores based on it are not shown."
+        )
+    if code == "spend_model_unstable":
+        return _(
+            "The spend model did not settle on sensible values (spend per purchase varies too "
+            "little or too wildly between customers); lifetime value is not shown."
+        )
+    return str(message.get("text", code))
+
+
 def score_explanation(score: CustomerScore) -> list[str]:
     """A few sentences a salesperson can read aloud."""
     if score.purchase_days == 0:

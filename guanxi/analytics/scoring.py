@@ -35,7 +35,7 @@ class ScoreResult:
     bgnbd: bgnbd.BgNbdParams | None
     gamma_gamma: gamma_gamma.GammaGammaParams | None
     thresholds: dict[str, float]
-    messages: list[str]
+    messages: list[dict[str, Any]]
 
     def counts(self, column: str) -> dict[str, int]:
         return dict(
@@ -84,12 +84,12 @@ def _lifetime_value(
     big_t: Floats,
     zbar: Floats,
     config: AnalysisConfig,
-    messages: list[str],
+    messages: list[dict[str, Any]],
 ) -> tuple[bgnbd.BgNbdParams | None, gamma_gamma.GammaGammaParams | None]:
     try:
         purchase_model = bgnbd.fit(x, t_x, big_t)
     except ModelFitError as exc:
-        messages.append(str(exc))
+        messages.append(exc.as_dict())
         return None, None
     result["p_alive"] = bgnbd.probability_alive(purchase_model, x, t_x, big_t)
     horizon_weeks = config.current_value_months * clv.WEEKS_PER_MONTH
@@ -99,7 +99,7 @@ def _lifetime_value(
     try:
         spend_model = gamma_gamma.fit(x, zbar)
     except ModelFitError as exc:
-        messages.append(str(exc))
+        messages.append(exc.as_dict())
         return purchase_model, None
     spend = gamma_gamma.expected_spend(spend_model, x, zbar)
     result["expected_spend"] = spend
@@ -164,7 +164,7 @@ def score_customers(
 ) -> ScoreResult:
     buyers = summary.buyers
     buyer_ids = summary.contact_id[buyers]
-    messages: list[str] = []
+    messages: list[dict[str, Any]] = []
     x, t_x, big_t, zbar = model_inputs(summary, as_of)
     recency_days = day_number(as_of) - summary.last_day[buyers]
     historical = summary.total[buyers]

@@ -177,16 +177,24 @@ def fit(x: Array, t_x: Array, big_t: Array) -> BgNbdParams:
     x, t_x, big_t = (np.asarray(v, dtype=float) for v in (x, t_x, big_t))
     if len(x) < MIN_CUSTOMERS:
         raise ModelFitError(
+            "too_few_buyers",
             f"Only {len(x)} customers have purchases; lifetime value needs at least "
-            f"{MIN_CUSTOMERS}."
+            f"{MIN_CUSTOMERS}.",
+            count=len(x),
+            needed=MIN_CUSTOMERS,
         )
     if int((x > 0).sum()) < MIN_REPEATERS:
         raise ModelFitError(
+            "too_few_repeat_buyers",
             f"Only {int((x > 0).sum())} customers bought more than once; the purchase model "
-            f"needs at least {MIN_REPEATERS} repeat buyers to learn how often people come back."
+            f"needs at least {MIN_REPEATERS} repeat buyers to learn how often people come back.",
+            count=int((x > 0).sum()),
+            needed=MIN_REPEATERS,
         )
     if not (big_t > 0).any():
-        raise ModelFitError("Every customer bought for the first time on the analysis date.")
+        raise ModelFitError(
+            "all_new", "Every customer bought for the first time on the analysis date."
+        )
     (ux, ut_x, ubig_t), weights, _inverse = distinct_summaries(x, t_x, big_t)
     data = _Summaries.of(ux, ut_x, ubig_t, weights)
     start = np.zeros(4)
@@ -196,8 +204,9 @@ def fit(x: Array, t_x: Array, big_t: Array) -> BgNbdParams:
     log_params = _minimise(data, start)
     if not np.all(np.isfinite(log_params)) or np.any(np.abs(log_params) > LOG_BOUND - 0.5):
         raise ModelFitError(
+            "purchase_model_unstable",
             "The purchase model did not settle on sensible values for these customers (too few "
-            "or too uniform purchases); scores based on it are not shown."
+            "or too uniform purchases); scores based on it are not shown.",
         )
     r, alpha, a, b = (float(v) for v in np.exp(log_params))
     loglik = -_objective(log_params, data)[0] * float(weights.sum())

@@ -55,8 +55,11 @@ def fit(x: Array, m: Array) -> GammaGammaParams:
     usable = (x > 0) & (m > 0)
     if int(usable.sum()) < MIN_REPEATERS:
         raise ModelFitError(
+            "too_few_paid_repeaters",
             f"Only {int(usable.sum())} customers have paid repeat purchases; the spend model "
-            f"needs at least {MIN_REPEATERS}."
+            f"needs at least {MIN_REPEATERS}.",
+            count=int(usable.sum()),
+            needed=MIN_REPEATERS,
         )
     (ux, um), weights, _inverse = distinct_rows(x[usable], m[usable], with_inverse=False)
     result = optimize.minimize(
@@ -71,8 +74,9 @@ def fit(x: Array, m: Array) -> GammaGammaParams:
     p, q, gamma = np.exp(result.x)
     if not np.all(np.isfinite(result.x)) or np.any(np.abs(result.x) > LOG_BOUND - 0.5) or q <= 1:
         raise ModelFitError(
+            "spend_model_unstable",
             "The spend model did not settle on sensible values (spend per purchase varies too "
-            "little or too wildly between customers); lifetime value is not shown."
+            "little or too wildly between customers); lifetime value is not shown.",
         )
     return GammaGammaParams(float(p), float(q), float(gamma))
 

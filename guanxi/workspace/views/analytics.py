@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.analytics.explain import fit_message_text
 from guanxi.analytics.report import latest_refresh
 from guanxi.analytics.selectors import DashboardFilter, FilterChoices, filter_choices
 from guanxi.platform.roles import Permission
@@ -89,5 +90,6 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
         "filtered": selected.is_active,
         "query": _without_export(request),
         "can_import_orders": can_import,
+        "fit_messages": [fit_message_text(m) for m in refresh.messages],
     }
     return render(request, TEMPLATE, context)

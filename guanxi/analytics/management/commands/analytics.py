@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from guanxi.analytics.explain import fit_message_text
 from guanxi.analytics.report import latest_report
 from guanxi.analytics.services.refresh import scores_refresh
 from guanxi.core.errors import GuanxiError
@@ -58,7 +59,7 @@ class Command(BaseCommand):
             f"as of {refresh.as_of} in {refresh.seconds:.1f} s."
         )
         for message in refresh.messages:
-            self.stdout.write(f"  {message}")
+            self.stdout.write(f"  {fit_message_text(message)}")
 
     def _report(self, org_id: int, *, as_json: bool) -> None:
         report = latest_report(org_id)
