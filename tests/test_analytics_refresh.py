@@ -284,3 +284,13 @@ def test_refresh_without_any_order(people: Any) -> None:
     ]
     assert refresh.grid == {"A": 1, "B": 0, "C": 0, "D": 0, "E": 0}
     assert CustomerScore.objects.get().grid_cell == "A"
+
+
+def test_deleted_customers_are_left_out(people: Any, shop: dict[str, Any]) -> None:
+    from guanxi.customers.services.contacts import contact_delete
+
+    contact_delete(actor=people.owner, contact=shop["once"])
+    refresh = scores_refresh(actor=people.admin, as_of=AS_OF)
+    assert (refresh.customers, refresh.buyers) == (2, 1)
+    assert not CustomerScore.objects.filter(contact=shop["once"]).exists()
+    assert CustomerScore.objects.get(contact=shop["regular"]).rfm_recency == 1
