@@ -436,6 +436,9 @@ def test_page_shows_the_charts_of_what_each_user_may_see(
     assert data["cohorts"]["rows"] == ["2025-01 (3)", "2025-02 (1)", "2025-03 (2)", "2025-04 (1)"]
     assert data["cohorts"]["cells"][:3] == [[0, 0, 100.0], [1, 0, 33.3], [2, 0, 33.3]]
     assert '<script id="analytics-data" type="application/json">' in html
+    with django_assert_max_num_queries(8):  # the figures come from the cache the second time
+        again = client.get("/analytics/", **ENGLISH)
+    assert again.context["charts"] == data
 
     client.force_login(people.outsider)
     html = client.get("/analytics/", **ENGLISH).content.decode()

@@ -81,7 +81,7 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
         if export not in dashboards.EXPORTS:
             return refused
         return dashboards.csv_response(export, user, selected, refresh.as_of)
-    board = dashboards.dashboard(user, selected)
+    board = dashboards.dashboard(user, selected, refresh_id=refresh.pk)
     context = {
         "refresh": refresh,
         "form": form,
