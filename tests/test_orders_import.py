@@ -56,6 +56,14 @@ def test_import_then_reimport_changes_nothing(people: Any, tmp_path: Path) -> No
     assert orders["A-1"].contact.phones.get().number == "+8613800138000"
     assert orders["A-3"].contact.emails.get().email == "li@example.com"
     assert orders["A-2"].contact_id == orders["A-1"].contact_id
+    from guanxi.customers.selectors import global_search
+
+    assert [c.name for c in global_search(people.admin, "138 0013 8000").contacts] == ["张伟"]
+    assert [c.name for c in global_search(people.admin, "lina").contacts] == ["李娜"]
+    created = AuditEvent.objects.get(
+        verb="customers.contact.created", target_id=orders["A-1"].contact_id
+    )
+    assert created.actor_id == people.admin.pk and created.changes["external_id"]["after"] == "C1"
     audit_before = AuditEvent.objects.count()
     updated_at = {o.external_id: o.updated_at for o in Order.objects.all()}
 

@@ -26,6 +26,24 @@ REQUIRED_COLUMNS = ("order_id", "customer_id", "ordered_at", "amount")
 OPTIONAL_COLUMNS = ("currency", "store", "channel", "status", "phone", "email", "name")
 MAX_AMOUNT = decimal.Decimal("999999999999.99")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
+STATUSES = frozenset(OrderStatus.values)
+
+
+@dataclass(frozen=True)
+class RowContext:
+    """What every row of one batch shares, looked up once instead of once a row."""
+
+    currency: str
+    zone: datetime.tzinfo
+    latest: datetime.datetime  # an order may not be later than this
+
+    @classmethod
+    def now(cls) -> RowContext:
+        return cls(
+            currency=settings.GUANXI_CURRENCY,
+            zone=timezone.get_default_timezone(),
+            latest=timezone.now() + datetime.timedelta(days=1),
+        )
 
 
 class RowProblem(Exception):
@@ -51,7 +69,7 @@ class OrderRow:
     name: str
 
 
-def parse_moment(text: str) -> datetime.datetime:
+def parse_moment(text: str, zone: datetime.tzinfo | None = None) -> datetime.datetime:
     """A date (the start of that local day) or an ISO date-time (local when it has no offset)."""
     value = text.strip().replace("/", "-")
     if re.fullmatch(r"\d{8}", value):
@@ -62,7 +80,7 @@ def parse_moment(text: str) -> datetime.datetime:
     else:
         moment = datetime.datetime.fromisoformat(value)
     if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        moment = timezone.make_aware(moment, zone or timezone.get_default_timezone())
     return moment
 
 
@@ -91,7 +109,8 @@ def _amount(raw: str) -> decimal.Decimal:
     return amount.quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
 
 
-def parse_order_row(row: Mapping[str, str]) -> OrderRow:
+def parse_order_row(row: Mapping[str, str], context: RowContext | None = None) -> OrderRow:
+    context = context or RowContext.now()
     order_id = _text(row, "order_id", 64)
     if not order_id:
         raise RowProblem("order_id", _("The order id is missing."))
@@ -100,20 +119,20 @@ def parse_order_row(row: Mapping[str, str]) -> OrderRow:
         raise RowProblem("customer_id", _("The customer id is missing."))
     raw_moment = (row.get("ordered_at") or "").strip()
     try:
-        ordered_at = parse_moment(raw_moment)
+        ordered_at = parse_moment(raw_moment, context.zone)
     except ValueError:
         raise RowProblem(
             "ordered_at",
             _("“%(value)s” is not a date (1997-01-01) or an ISO date-time.")
             % {"value": raw_moment[:30]},
         ) from None
-    if ordered_at > timezone.now() + datetime.timedelta(days=1):
+    if ordered_at > context.latest:
         raise RowProblem("ordered_at", _("The order date is in the future."))
-    currency = (row.get("currency") or "").strip().upper() or settings.GUANXI_CURRENCY
+    currency = (row.get("currency") or "").strip().upper() or context.currency
     if not CURRENCY.match(currency):
         raise RowProblem("currency", _("Use a three-letter currency code such as CNY."))
     status = (row.get("status") or "").strip().lower() or OrderStatus.COMPLETED
-    if status not in OrderStatus.values:
+    if status not in STATUSES:
         raise RowProblem(
             "status",
             _("The status must be one of: %(values)s.") % {"values": ", ".join(OrderStatus.values)},
@@ -136,7 +155,7 @@ def parse_order_row(row: Mapping[str, str]) -> OrderRow:
         order_id=order_id,
         customer_id=customer_id,
         ordered_at=ordered_at,
-        ordered_on=timezone.localdate(ordered_at),
+        ordered_on=ordered_at.astimezone(context.zone).date(),
         amount=_amount(row.get("amount") or ""),
         currency=currency,
         store=_text(row, "store", 60),

@@ -8,6 +8,7 @@ e-mails, search keys and one audit event per contact with a handful of bulk inse
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,12 +17,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.core.bulk import insert_rows
 from guanxi.customers import search
+from guanxi.customers.choices import EmailKind, PhoneKind
 from guanxi.customers.models import Contact, ContactEmail, ContactPhone, ContactSearchToken
 from guanxi.customers.names import name_pinyin
 from guanxi.customers.services import records
 from guanxi.platform.models import AuditEvent
 from guanxi.platform.roles import Permission
+
+AUDIT_COLUMNS = (
+    "org_id",
+    "actor_id",
+    "verb",
+    "target_type",
+    "target_id",
+    "target_label",
+    "subject_type",
+    "subject_id",
+    "changes",
+    "created_at",
+)
 
 
 @dataclass(frozen=True)
@@ -70,27 +86,50 @@ def contacts_create_imported(
             )
         )
     Contact.objects.bulk_create(contacts, batch_size=1000)
-    phones, emails, keys, events = [], [], [], []
+    now = timezone.now()
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    phones: list[tuple[int, str, str, int]] = []
+    emails: list[tuple[int, str, str, int]] = []
+    keys: list[tuple[int, str]] = []
+    events: list[tuple[Any, ...]] = []
     for contact, customer in zip(contacts, customers, strict=True):
         if customer.phone:
-            phones.append(ContactPhone(contact=contact, number=customer.phone))
+            phones.append((contact.pk, customer.phone, PhoneKind.MOBILE, 0))
         if customer.email:
-            emails.append(ContactEmail(contact=contact, email=customer.email))
-        for key in sorted(
-            search.contact_keys(
-                name=contact.name,
-                phones=[customer.phone] if customer.phone else [],
-                emails=[customer.email] if customer.email else [],
+            emails.append((contact.pk, customer.email, EmailKind.WORK, 0))
+        keys.extend(
+            (contact.pk, key)
+            for key in sorted(
+                search.contact_keys(
+                    name=contact.name,
+                    phones=[customer.phone] if customer.phone else [],
+                    emails=[customer.email] if customer.email else [],
+                )
             )
-        ):
-            keys.append(ContactSearchToken(contact=contact, token=key))
-        changes = {"name": {"before": None, "after": contact.name}}
-        changes["external_id"] = {"before": None, "after": customer.external_id}
-        events.append(_audit(actor, "customers.contact.created", contact, changes))
-    ContactPhone.objects.bulk_create(phones, batch_size=1000)
-    ContactEmail.objects.bulk_create(emails, batch_size=1000)
-    ContactSearchToken.objects.bulk_create(keys, batch_size=2000)
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+        )
+        changes = {
+            "name": {"before": None, "after": contact.name},
+            "external_id": {"before": None, "after": customer.external_id},
+        }
+        events.append(
+            (
+                contact.org_id,
+                actor_id,
+                "customers.contact.created",
+                "customers.contact",
+                contact.pk,
+                contact.name[:200],
+                "customers.contact",
+                contact.pk,
+                json.dumps(changes, ensure_ascii=False),
+                now,
+            )
+        )
+    # The bulk path for the many small rows (COPY on PostgreSQL); the database assigns their keys.
+    insert_rows(ContactPhone, ("contact_id", "number", "kind", "position"), phones)
+    insert_rows(ContactEmail, ("contact_id", "email", "kind", "position"), emails)
+    insert_rows(ContactSearchToken, ("contact_id", "token"), keys)
+    insert_rows(AuditEvent, AUDIT_COLUMNS, events)
     return {c.external_id: c.pk for c in contacts}
 
 
