@@ -143,6 +143,10 @@ def test_a_failed_refresh_keeps_the_previous_scores(
     )
     failed = ScoreRefresh.objects.latest("id")
     assert failed.status == "failed" and failed.error == "OSError: the disk is full"
+    from guanxi.platform.models import AuditEvent
+
+    event = AuditEvent.objects.get(verb="analytics.scores.refresh_failed")
+    assert event.target_id == failed.pk and event.changes["error"] == "OSError: the disk is full"
     from guanxi.analytics.report import latest_refresh
 
     assert latest_refresh(people.org.pk) == first

@@ -192,6 +192,8 @@ def test_a_failure_keeps_whole_batches_and_a_rerun_resumes(
         run(people.admin, path, create_customers=True, batch_size=10)
     assert Order.objects.count() == 10  # the first batch only; the second rolled back
     assert OrderImport.objects.get().status == "failed"
+    failed = AuditEvent.objects.get(verb="commerce.import.failed")
+    assert failed.changes == {"rows_read": 10, "error": "disk full"}
     monkeypatch.setattr(imports, "_write_batch", original)
     report = run(people.admin, path, create_customers=True, batch_size=10)
     assert (report.orders_created, report.orders_unchanged) == (15, 10)

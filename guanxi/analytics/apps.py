@@ -2,6 +2,7 @@ import datetime
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 
 class AnalyticsConfig(AppConfig):
@@ -16,8 +17,15 @@ class AnalyticsConfig(AppConfig):
         from guanxi.customers.panels import register_panel
         from guanxi.platform.api import register_router
         from guanxi.platform.schedule import DailyJob, parse_time, register_daily_job
+        from guanxi.platform.verbs import register_verb_labels
 
         register_panel(SCORE_PANEL)
+        register_verb_labels(
+            {
+                "analytics.scores.refreshed": gettext_noop("Customer scores recomputed"),
+                "analytics.scores.refresh_failed": gettext_noop("Recomputing scores failed"),
+            }
+        )
         register_router("/", router)
         register_daily_job(
             DailyJob(

@@ -18,4 +18,7 @@ class ImportStatus(models.TextChoices):
 VERB_LABELS = {
     "commerce.order.created": gettext_noop("Order recorded"),
     "commerce.order.status_changed": gettext_noop("Order status changed"),
+    "commerce.import.started": gettext_noop("Order import started"),
+    "commerce.import.finished": gettext_noop("Order import finished"),
+    "commerce.import.failed": gettext_noop("Order import failed"),
 }

@@ -239,11 +239,17 @@ def scores_refresh(
                 changes={"as_of": as_of.isoformat(), "customers": refresh.customers},
             )
     except Exception as exc:
-        ScoreRefresh.objects.filter(pk=refresh.pk).update(
-            status=RefreshStatus.FAILED,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            finished_at=timezone.now(),
-        )
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        with transaction.atomic():
+            ScoreRefresh.objects.filter(pk=refresh.pk).update(
+                status=RefreshStatus.FAILED, error=error, finished_at=timezone.now()
+            )
+            audit_record(
+                actor=actor,
+                verb="analytics.scores.refresh_failed",
+                target=refresh,
+                changes={"as_of": as_of.isoformat(), "error": error},
+            )
         raise
     report("follow-ups", 3, 4)
     if config.follow_up_tasks if follow_up_tasks is None else follow_up_tasks:

@@ -237,11 +237,18 @@ def orders_import(
                 report.save()
             if progress:
                 progress(report.rows_read, table.total_rows)
-    except BaseException:
-        report.refresh_from_db()
-        report.status = ImportStatus.FAILED
-        report.finished_at = timezone.now()
-        report.save(update_fields=["status", "finished_at", "updated_at"])
+    except BaseException as exc:
+        with transaction.atomic():
+            report.refresh_from_db()
+            report.status = ImportStatus.FAILED
+            report.finished_at = timezone.now()
+            report.save(update_fields=["status", "finished_at", "updated_at"])
+            audit_record(
+                actor=actor,
+                verb="commerce.import.failed",
+                target=report,
+                changes={"rows_read": report.rows_read, "error": str(exc)[:500]},
+            )
         raise
     with transaction.atomic():
         report.status = ImportStatus.FINISHED
