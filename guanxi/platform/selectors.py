@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import QuerySet
 
 from guanxi.platform.models import AuditEvent, User
+from guanxi.platform.roles import Role
 
 
 def active_users(org_id: int | None) -> QuerySet[User]:
@@ -20,11 +21,14 @@ def audit_events_visible_to(user: Any, *, verb_prefix: str = "") -> QuerySet[Aud
     return events
 
 
+def _first_administrator(users: QuerySet[User]) -> User | None:
+    administrators = users.filter(models.Q(is_superuser=True) | models.Q(role=Role.ADMINISTRATOR))
+    return administrators.order_by("id").first()
+
+
 def command_actor(username: str | None) -> User:
     """Who a command-line job acts as: the user named, else the first active administrator."""
     from django.core.management.base import CommandError
-
-    from guanxi.platform.roles import Role
 
     users = User.objects.filter(is_active=True)
     if username:
@@ -32,11 +36,7 @@ def command_actor(username: str | None) -> User:
         if user is None:
             raise CommandError(f"No active user named {username!r}.")
         return user
-    user = (
-        users.filter(models.Q(is_superuser=True) | models.Q(role=Role.ADMINISTRATOR))
-        .order_by("id")
-        .first()
-    )
+    user = _first_administrator(users)
     if user is None:
         raise CommandError("No administrator exists yet: run `guanxi setup` or pass --as USER.")
     return user
@@ -44,12 +44,7 @@ def command_actor(username: str | None) -> User:
 
 def system_actor(org_id: int) -> User:
     """The administrator that background jobs act as when no person started them."""
-    user = (
-        User.objects.filter(org_id=org_id, is_active=True)
-        .filter(models.Q(is_superuser=True) | models.Q(role="administrator"))
-        .order_by("id")
-        .first()
-    )
+    user = _first_administrator(User.objects.filter(org_id=org_id, is_active=True))
     if user is None:
         raise LookupError("The organisation has no active administrator.")
     return user

@@ -148,13 +148,6 @@ def _objective(log_params: Array, data: _Summaries) -> tuple[float, Array]:
     return -loglik / total, -gradient / total
 
 
-def log_likelihood(params: BgNbdParams, x: Array, t_x: Array, big_t: Array) -> float:
-    values = np.array([params.r, params.alpha, params.a, params.b])
-    x, t_x, big_t = (np.asarray(v, dtype=float) for v in (x, t_x, big_t))
-    data = _Summaries.of(x, t_x, big_t, np.ones(len(x)))
-    return -_objective(np.log(values), data)[0] * len(x)
-
-
 def _minimise(data: _Summaries, start: Array) -> Array:
     result = optimize.minimize(
         _objective,
