@@ -14,12 +14,12 @@ from pydantic import Field
 
 from guanxi.analytics.explain import reason_text
 from guanxi.analytics.report import latest_report
+from guanxi.analytics.selectors import NO_FILTER, at_risk_scores, scores_in_scope
 from guanxi.analytics.tasks import refresh_customer_scores
 from guanxi.core.errors import NotFoundError, PermissionDeniedError
 from guanxi.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
 from guanxi.customers.choices import GridCell, RfmSegment, ValueQuadrant
 from guanxi.customers.models import CustomerScore
-from guanxi.customers.selectors import contacts_visible_to
 from guanxi.platform.roles import Permission
 
 router = Router(tags=["analytics"])
@@ -97,9 +97,7 @@ def score_out(score: CustomerScore) -> dict[str, Any]:
 
 @router.get("/scores", response=ScorePage, summary="Customer scores of the customers you can see")
 def list_scores(request: HttpRequest, filters: Query[ScoreFilters]) -> dict[str, Any]:
-    scores = CustomerScore.objects.filter(
-        contact__in=contacts_visible_to(request.user)
-    ).select_related("contact")
+    scores = scores_in_scope(request.user, NO_FILTER).select_related("contact")
     if filters.customer:
         scores = scores.filter(contact__public_id=filters.customer)
     if filters.segment:
@@ -129,12 +127,7 @@ class AtRiskFilters(Schema):
     summary="Customers at risk of leaving, most at risk first, with reasons in words",
 )
 def at_risk(request: HttpRequest, filters: Query[AtRiskFilters]) -> list[dict[str, Any]]:
-    scores = (
-        CustomerScore.objects.filter(contact__in=contacts_visible_to(request.user))
-        .exclude(churn_reasons=[])
-        .select_related("contact")
-        .order_by("-churn_risk", "-historical_value", "contact_id")[: filters.limit]
-    )
+    scores = at_risk_scores(request.user, limit=filters.limit)
     return [
         {**score_out(s), "reasons_text": [reason_text(r) for r in s.churn_reasons]} for s in scores
     ]

@@ -487,17 +487,23 @@ class ChurnRisk:
     reasons: list[str]
 
 
-def churn_risks(
-    user: Any, selected: DashboardFilter, *, limit: int = CHURN_LIST_SIZE
-) -> list[ChurnRisk]:
+def at_risk_scores(
+    user: Any, selected: DashboardFilter = NO_FILTER, *, limit: int = CHURN_LIST_SIZE
+) -> QuerySet[CustomerScore]:
     """The customers with at least one churn warning, riskiest first, the most valuable first
     among equal risks (the organisation's churn index serves the order)."""
-    scores = (
+    return (
         scores_in_scope(user, selected)
         .exclude(churn_reasons=[])
         .select_related("contact")
         .order_by("-churn_risk", "-historical_value", "contact_id")[:limit]
     )
+
+
+def churn_risks(
+    user: Any, selected: DashboardFilter, *, limit: int = CHURN_LIST_SIZE
+) -> list[ChurnRisk]:
+    scores = at_risk_scores(user, selected, limit=limit)
     return [
         ChurnRisk(
             contact_public_id=score.contact.public_id,
