@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from guanxi.commerce.models import Order
+from guanxi.commerce.models import Order, OrderImport
 from guanxi.customers.selectors import contacts_visible_to
 
 
@@ -16,3 +16,7 @@ def orders_visible_to(user: Any) -> QuerySet[Order]:
 
 def orders_of_contact(contact: Any, *, limit: int = 20) -> list[Order]:
     return list(Order.objects.filter(contact=contact).order_by("-ordered_at", "-id")[:limit])
+
+
+def recent_imports(user: Any, *, limit: int = 10) -> list[OrderImport]:
+    return list(OrderImport.objects.filter(org_id=user.org_id).order_by("-id")[:limit])

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from guanxi.commerce.models import OrderImport
 from guanxi.commerce.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from guanxi.commerce.selectors import recent_imports
 from guanxi.commerce.services.imports import orders_import
 from guanxi.core.errors import GuanxiError
 from guanxi.core.forms import add_service_error
@@ -49,7 +50,7 @@ def order_import_view(request: HttpRequest) -> HttpResponse:
             )
         except GuanxiError as exc:
             add_service_error(form, exc)
-    recent = OrderImport.objects.filter(org_id=request.user.org_id).order_by("-id")[:10]  # type: ignore[union-attr]
+    recent = recent_imports(request.user)
     return render(
         request,
         "commerce/order_import.html",
