@@ -1,13 +1,14 @@
 """Guanxi settings, read from the environment.
 
-Safe defaults for a laptop (SQLite under ``var/``, DEBUG on when nothing says otherwise) and a
-hard failure on insecure settings when DEBUG is off, so a production deploy cannot start with the
-development secret.
+Safe defaults for a shop's network: DEBUG off unless ``DEBUG=1``, SQLite and a generated secret key
+under the data directory (``var/``), and a hard failure when DEBUG is off and an explicitly given
+secret key is insecure, so a deploy cannot start with the old development secret.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -27,21 +28,60 @@ def _env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _generated_secret_key(path: Path) -> str:
+    """The data directory's own key, made on first start, so sessions survive a restart.
+
+    Race-safe: the key is written whole into a private temporary file (created with O_EXCL, mode
+    0600) and published with a hard link, which fails if another process got there first; the
+    loser reads the winner's key. A reader therefore never sees a half-written file.
+    """
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    from django.core.management.utils import get_random_secret_key
+
+    key = get_random_secret_key()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"Cannot write a secret key into {path.parent} ({error}). Make GUANXI_DATA_DIR "
+            "writable or set SECRET_KEY / SECRET_KEY_FILE. / 无法在数据目录中生成密钥，"
+            "请让 GUANXI_DATA_DIR 可写，或设置 SECRET_KEY / SECRET_KEY_FILE。"
+        ) from error
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(key + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return path.read_text(encoding="utf-8").strip()
+    finally:
+        os.unlink(temporary)
+    return key
+
+
 def _read_secret_key() -> str:
+    """An explicitly given key wins, even an empty one, so that the check below can refuse it."""
     key_file = os.environ.get("SECRET_KEY_FILE")
     if key_file:
         return Path(key_file).read_text(encoding="utf-8").strip()
-    return os.environ.get("SECRET_KEY", _DEV_SECRET)
+    if "SECRET_KEY" in os.environ:
+        return os.environ["SECRET_KEY"]
+    return _generated_secret_key(DATA_DIR / "secret_key")
 
 
-DEBUG = _env_flag("DEBUG", default=True)
+DEBUG = _env_flag("DEBUG", default=False)
 SECRET_KEY = _read_secret_key()
 if not DEBUG and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured(
         "DEBUG is off but SECRET_KEY is the development key or shorter than 40 characters. "
-        "Set SECRET_KEY or SECRET_KEY_FILE to a long random value. / "
+        "Set SECRET_KEY or SECRET_KEY_FILE to a long random value, or unset both to use the key "
+        "generated in GUANXI_DATA_DIR. / "
         "已关闭 DEBUG，但 SECRET_KEY 仍是开发用密钥或少于 40 个字符，"
-        "请设置 SECRET_KEY 或 SECRET_KEY_FILE。"
+        "请设置 SECRET_KEY 或 SECRET_KEY_FILE，或两者都不设置以使用数据目录中生成的密钥。"
     )
 
 ALLOWED_HOSTS = [
@@ -60,12 +100,14 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # static files come from WhiteNoise with DEBUG on or off
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
     "ninja",  # serves the API docs' Swagger files locally instead of from a CDN
     "guanxi.core",
     "guanxi.platform",
+    "guanxi.platform.notifications",
     "guanxi.customers",
     "guanxi.commerce",
     "guanxi.analytics",
@@ -75,6 +117,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Serves /static/ itself, so `make run` needs no separate web server; after the security and
+    # CSP middleware so that static responses carry the same headers as pages.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "guanxi.platform.context_processors.navigation",
+                "guanxi.platform.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -185,9 +231,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Secure-only cookies are an opt-in: `make run` serves plain http://127.0.0.1:8000 (or the shop's
+# LAN address), where a browser would drop them and nobody could sign in. Set it behind HTTPS.
+SESSION_COOKIE_SECURE = _env_flag("GUANXI_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if not DEBUG:
-    SESSION_COOKIE_SECURE = _env_flag("GUANXI_SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = _env_flag("GUANXI_SSL_REDIRECT", default=False)
     SECURE_HSTS_SECONDS = int(os.environ.get("GUANXI_HSTS_SECONDS", "0"))
 SECURE_CSP = {
@@ -210,6 +258,28 @@ TASKS = {
         "BACKEND": os.environ.get("GUANXI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Outgoing e-mail (notifications). Django 6.1's MAILERS replaces the EMAIL_* settings; the
+# environment keeps the familiar names. Without EMAIL_HOST the default mailer is Django's dummy
+# backend, and notification e-mails are recorded as "not configured" (see docs/notifications.md).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "guanxi@localhost")
+# The address people open Guanxi at: links in e-mails and group bot posts start with it.
+GUANXI_BASE_URL = os.environ.get("GUANXI_BASE_URL", "http://127.0.0.1:8000")
+MAILERS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+}
+if os.environ.get("EMAIL_HOST"):
+    MAILERS["default"] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ["EMAIL_HOST"],
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": _env_flag("EMAIL_USE_TLS", default=False),
+            "timeout": 30,
+        },
+    }
 
 LOGGING = {
     "version": 1,

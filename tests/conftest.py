@@ -12,7 +12,7 @@ from guanxi.platform.services.tokens import api_token_create
 from guanxi.platform.services.users import (
     default_organization,
     team_create,
-    team_set_manager,
+    team_set_managers,
     user_create,
 )
 
@@ -64,7 +64,7 @@ def people(db: Any) -> People:
         )
 
     manager = make("manager", Role.MANAGER, team)
-    team_set_manager(actor=None, team=team, manager=manager)
+    team_set_managers(actor=None, team=team, managers=[manager])
     return People(
         org=org,
         team=team,
@@ -106,6 +106,13 @@ class ApiClient:
         import json
 
         return self.client.patch(
+            path, json.dumps(body), content_type="application/json", headers=self._headers(headers)
+        )
+
+    def put(self, path: str, body: Any, **headers: str) -> Any:
+        import json
+
+        return self.client.put(
             path, json.dumps(body), content_type="application/json", headers=self._headers(headers)
         )
 

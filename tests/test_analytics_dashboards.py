@@ -471,7 +471,8 @@ def _csv(client: Any, query: str) -> str:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment; filename=")
-    text = response.content.decode("utf-8")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8")
     assert text.startswith(BOM)
     return text[1:]
 
@@ -527,13 +528,15 @@ def test_csv_exports(client: Any, hand_scored: Any, people: Any) -> None:
     assert _csv(client, "export=clv").splitlines()[-1] == "2250.00,,0"
     zhang, zhao, li = (hand_scored[key].public_id for key in ("C03", "C06", "C02"))
     assert _csv(client, "export=churn") == (
-        "Customer ID,Customer,Churn risk (%),Chance still active (%),Historical value,Segment,"
-        "Last purchase,Reasons\r\n"
-        f"{zhang},张伟,80.0,20.0,1350.00,Loyal customers,2025-05-30,Only a 20% chance that this "
-        "customer is still buying from us.\r\n"
-        f"{zhao},赵磊,80.0,20.0,30.00,Hibernating / lost,2025-01-05,Only a 20% chance that this "
-        "customer is still buying from us.\r\n"
-        f"{li},李娜,70.0,,110.00,At risk,2025-04-05,"
+        "Customer ID,Customer,Phone,Owner,Last purchase,Churn risk (%),Chance still active (%),"
+        "Historical value,Segment,Reasons\r\n"
+        f"{zhang},张伟,,owner,2025-05-30,80.0,20.0,1350.00,Loyal customers,"
+        "Only a 20% chance that this customer is still buying from us. Why “Loyal customers” "
+        "and a churn warning at once: the segment ranks this customer against the others; the "
+        "warning comes from the reasons listed with it. Call them soon.\r\n"
+        f"{zhao},赵磊,,outsider,2025-01-05,80.0,20.0,30.00,Hibernating / lost,Only a 20% chance "
+        "that this customer is still buying from us.\r\n"
+        f"{li},李娜,,owner,2025-04-05,70.0,,110.00,At risk,"
         '"No purchase for 86 days, while this customer usually buys every 30 days."\r\n'
     )
     client.force_login(people.outsider)

@@ -241,7 +241,7 @@ def test_360_page_explains_the_scores(people: Any, shop: dict[str, Any]) -> None
     assert "RFM 1-3-1 (5 is best): At risk." in page
     assert "No purchase for 52 days, while this customer usually buys every 7 days." in page
     assert '<section class="card panel panel-orders">' in page
-    assert "2 completed orders" not in page and "3 completed orders, 200.00 in all." in page
+    assert "2 completed orders" not in page and "3 completed orders, ¥200.00 in all." in page
     outsider = Client()
     outsider.force_login(people.outsider)
     assert outsider.get(f"/contacts/{shop['once'].public_id}/").status_code == 404

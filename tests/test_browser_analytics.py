@@ -108,3 +108,73 @@ def test_charts_render_filter_and_export(page: Any, people: Any, tmp_path: Path)
     assert [row[0] for row in rows[1:3]] == ["champions", "loyal"]
     assert sum(int(row[2]) for row in rows[1:]) == shown
     assert page.problems == []
+
+
+def _click_chart_item(page: Any, chart: str, series: int, value: list[Any]) -> None:
+    """Click where ECharts drew ``value`` of a series (a bar's end, a point)."""
+    element = page.locator(f"[data-chart={chart}]")
+    element.scroll_into_view_if_needed()
+    box = element.bounding_box()
+    x, y = page.evaluate(
+        """([chart, series, value]) => {
+            const element = document.querySelector(`[data-chart=${chart}]`);
+            return echarts.getInstanceByDom(element).convertToPixel({ seriesIndex: series }, value);
+        }""",
+        [chart, series, value],
+    )
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_charts_drill_down_and_show_their_titles(page: Any, people: Any, tmp_path: Path) -> None:
+    """A bar or a point opens the contact list filtered by it; screenshots in both languages are
+    kept in the test's directory for a person to look at (axis titles and labels in full)."""
+    from playwright.sync_api import expect
+
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    orders = write_order_file(tmp_path / "orders.csv")
+    call_command("import", "orders", str(orders), "--create-customers", **quiet)
+    call_command("analytics", "refresh", "--as-of", CALIBRATION_END, **quiet)
+    page.goto(page.base_url + "/login/")
+    page.fill("input[name=username]", "manager")
+    page.fill("input[name=password]", "correct horse battery staple")
+    page.click("button[type=submit].primary")
+    page.wait_for_url(page.base_url + "/")
+
+    for language in ("zh-hans", "en"):
+        page.goto(page.base_url + "/analytics/")
+        if language == "en":  # the switch in the top bar, as a person would
+            page.click("form.language button[value=en]")
+            page.wait_for_load_state()
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+        for chart in CHARTS:
+            expect(page.locator(f"[data-chart={chart}] canvas").first).to_be_visible()
+        expect(page.locator("#refresh-status button")).to_be_visible()
+        page.wait_for_timeout(800)  # the charts' entry animation
+        for card in ("segments", "value-matrix", "clv", "revenue"):
+            page.locator(f"#{card}").screenshot(path=str(tmp_path / f"{card}-{language}.png"))
+
+    loyal = page.evaluate(
+        """() => {
+            const element = document.querySelector("[data-chart=segments]");
+            return echarts.getInstanceByDom(element).getOption().series[0].data[1];
+        }"""
+    )
+    _click_chart_item(page, "segments", 0, [loyal / 2, 1])  # the middle of the second bar
+    page.wait_for_url("**/contacts/?segment=loyal")
+    page.go_back()
+    page.wait_for_url("**/analytics/")
+    expect(page.locator("[data-chart=value_matrix] canvas").first).to_be_visible()
+    page.wait_for_timeout(800)
+    # A point of the first series (strategic customers) where the chart drew one.
+    point = page.evaluate(
+        """() => {
+            const element = document.querySelector("[data-chart=value_matrix]");
+            return echarts.getInstanceByDom(element).getOption().series[0].data[0];
+        }"""
+    )
+    _click_chart_item(page, "value_matrix", 0, point)
+    page.wait_for_url("**/contacts/?value_group=strategic")
+    page.go_back()
+    page.click("table.ae-grid a[href$='grid_cell=E']")
+    page.wait_for_url("**/contacts/?grid_cell=E")
+    assert page.problems == []

@@ -181,11 +181,12 @@ def test_a_failure_keeps_whole_batches_and_a_rerun_resumes(
     original = imports._write_batch
     calls = {"n": 0}
 
-    def failing(*args: Any, **kwargs: Any) -> None:
+    def failing(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
-        original(*args, **kwargs)
+        written = original(*args, **kwargs)
         if calls["n"] == 2:
             raise RuntimeError("disk full")
+        return written
 
     monkeypatch.setattr(imports, "_write_batch", failing)
     with pytest.raises(RuntimeError):
@@ -316,7 +317,7 @@ def test_one_order_with_lines_through_the_api(people: Any, api_for: Any) -> None
     replay = admin.post("/api/v1/orders", body, **{"Idempotency-Key": "k-1"})
     assert replay.status_code == 201 and replay.json()["id"] == order["id"]
     again = admin.post("/api/v1/orders", body)
-    assert again.status_code == 422 and "order_id" in again.json()["errors"]
+    assert again.status_code == 409 and "order_id" in again.json()["errors"]
     unknown = admin.post(
         "/api/v1/orders", {**body, "order_id": "", "lines": [{"sku": "NOPE", "unit_price": "1"}]}
     )

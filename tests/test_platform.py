@@ -31,7 +31,7 @@ def test_healthz_503_when_database_is_unreachable(tmp_path):
     script = (
         "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; "
         "django.setup(); from django.test import Client; "
-        "r = Client().get('/healthz'); print(r.status_code, r.content.decode())"
+        "r = Client(HTTP_HOST='127.0.0.1').get('/healthz'); print(r.status_code, r.content.decode())"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -124,6 +124,7 @@ def test_secure_settings_start_with_a_long_secret(tmp_path):
     env = {
         "DEBUG": "0",
         "SECRET_KEY": "k" * 50,
+        "GUANXI_SECURE_COOKIES": "1",
         "PATH": "/usr/bin:/bin",
         "GUANXI_DATA_DIR": str(tmp_path),
     }

@@ -30,14 +30,26 @@ def test_purge_removes_only_records_past_the_window(people):
     Contact.objects.filter(pk=old.pk).update(deleted_at=timezone.now() - timedelta(days=31))
     Account.objects.filter(pk=account.pk).update(deleted_at=timezone.now() - timedelta(days=31))
 
-    assert customers_purge_deleted() == {"contacts": 1, "accounts": 1}
+    assert customers_purge_deleted() == {
+        "contacts": 1,
+        "accounts": 1,
+        "refused": 0,
+        "related": {"customers.activity": {"deleted": 1}},
+        "refusals": [],
+    }
     assert sorted(Contact.objects.values_list("name", flat=True)) == ["新删除", "正常客户"]
     assert Account.objects.count() == 0
     assert Activity.objects.count() == 0
     purged = AuditEvent.objects.get(verb="customers.contact.purged")
     assert (purged.target_id, purged.target_label) == (old.pk, "旧客户")
     assert AuditEvent.objects.filter(target_type="customers.contact", target_id=old.pk).count() == 3
-    assert customers_purge_deleted() == {"contacts": 0, "accounts": 0}
+    assert customers_purge_deleted() == {
+        "contacts": 0,
+        "accounts": 0,
+        "refused": 0,
+        "related": {},
+        "refusals": [],
+    }
     assert kept.pk in Contact.objects.values_list("pk", flat=True)
 
 
@@ -50,7 +62,7 @@ def test_purge_command_and_task(people):
     assert out.getvalue().startswith("queued task ")
     assert DBTaskResult.objects.count() == 1
     assert Contact.objects.count() == 1
-    assert purge_deleted_customers.call() == {"contacts": 1, "accounts": 0}
+    assert purge_deleted_customers.call()["contacts"] == 1
     out = StringIO()
     call_command("purge_deleted", stdout=out)
-    assert out.getvalue().strip() == "removed 0 contacts and 0 accounts"
+    assert out.getvalue().strip() == "removed 0 contacts and 0 accounts; refused 0"

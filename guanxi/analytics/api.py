@@ -6,7 +6,6 @@ import datetime
 import uuid
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -15,7 +14,7 @@ from pydantic import Field
 from guanxi.analytics.explain import reason_text
 from guanxi.analytics.report import latest_report
 from guanxi.analytics.selectors import NO_FILTER, at_risk_scores, scores_in_scope
-from guanxi.analytics.tasks import refresh_customer_scores
+from guanxi.analytics.services.queue import score_refresh_queue
 from guanxi.core.errors import NotFoundError, PermissionDeniedError
 from guanxi.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
 from guanxi.customers.choices import GridCell, RfmSegment, ValueQuadrant
@@ -153,9 +152,14 @@ class RefreshIn(Schema):
     as_of: datetime.date | None = None
 
 
-@router.post("/analytics/refresh", response={202: dict}, summary="Queue a refresh of all scores")
+@router.post(
+    "/analytics/refresh",
+    response={202: dict},
+    summary="Queue a refresh of all scores (409 while one is queued or running)",
+)
 def analytics_refresh(request: HttpRequest, payload: RefreshIn) -> Status:
-    org_id = _analyst_org(request)
+    _analyst_org(request)
+    refresh = score_refresh_queue(actor=request.user, as_of=payload.as_of)
     as_of = payload.as_of.isoformat() if payload.as_of else None
-    transaction.on_commit(lambda: refresh_customer_scores.enqueue(org_id, as_of))
-    return Status(202, {"queued": True, "as_of": as_of})
+    assert refresh is not None  # "refuse" raises rather than skipping
+    return Status(202, {"queued": True, "as_of": as_of, "refresh": str(refresh.public_id)})

@@ -9,6 +9,17 @@ from django.utils.translation import gettext_lazy
 
 from guanxi.customers.models import CustomerScore
 
+# The value group's names as analytics shows them. The stored key "risk" stays (scores already
+# written keep their meaning); its name is "Developing" / 待发展客户, because "风险客户" read as
+# "customers at risk of leaving" to shop owners (docs/analytics.md, "Value matrix").
+QUADRANT_LABELS = {
+    "strategic": gettext_lazy("Strategic"),
+    "profitable": gettext_lazy("Profitable"),
+    "risk": gettext_lazy("Developing"),
+    "ordinary": gettext_lazy("Ordinary"),
+}
+# Segments that praise a customer's buying; a churn warning beside them needs a word of why.
+LOYAL_SEGMENTS = frozenset({"champions", "loyal"})
 QUADRANT_STRATEGY = {
     "strategic": gettext_lazy(
         "High value now and high potential: build a close alliance with this customer."
@@ -54,6 +65,62 @@ def reason_text(reason: dict[str, Any]) -> str:
             "score": reason.get("score", "?")
         }
     return str(reason.get("text") or code)
+
+
+def quadrant_label(key: str) -> str:
+    return str(QUADRANT_LABELS.get(key, key))
+
+
+def _usual_days(score: CustomerScore) -> float | None:
+    """The customer's own rhythm: days between purchase days, as the churn check measured it."""
+    for reason in score.churn_reasons:
+        if reason.get("code") == "overdue" and reason.get("usual_days"):
+            return float(reason["usual_days"])
+    first, last = score.first_purchase_on, score.last_purchase_on
+    if score.purchase_days >= 2 and first and last:
+        return (last - first).days / (score.purchase_days - 1)
+    return None
+
+
+def contradiction_text(score: CustomerScore) -> str | None:
+    """Why a customer the RFM segment calls loyal still carries a churn warning, in plain words.
+
+    The two measure different things: the segment ranks the customer against the other
+    customers (recency and frequency scores), the churn risk compares the customer with their
+    own habit. A customer who used to buy every week and has been silent for two months still
+    ranks high against customers who buy twice a year, yet is very likely to have stopped.
+    """
+    if score.rfm_segment not in LOYAL_SEGMENTS or not score.churn_reasons:
+        return None
+    usual = _usual_days(score)
+    values = {
+        "segment": score.get_rfm_segment_display(),
+        "days": score.recency_days,
+        "usual": None if usual is None else round(usual),
+        "percent": None if score.p_alive is None else round(100 * score.p_alive),
+    }
+    overdue = usual is not None and (score.recency_days or 0) > usual
+    if overdue and score.p_alive is not None:
+        text = _(
+            "Why “%(segment)s” and a churn warning at once: the segment ranks this customer "
+            "against the others, most of whom buy less often; the warning compares them with "
+            "their own habit. They usually buy every %(usual)s days but have not bought for "
+            "%(days)s days, so the chance that they still buy from us is put at %(percent)s%%. "
+            "Call them soon."
+        )
+    elif overdue:
+        text = _(
+            "Why “%(segment)s” and a churn warning at once: the segment ranks this customer "
+            "against the others, most of whom buy less often; the warning compares them with "
+            "their own habit. They usually buy every %(usual)s days but have not bought for "
+            "%(days)s days. Call them soon."
+        )
+    else:
+        text = _(
+            "Why “%(segment)s” and a churn warning at once: the segment ranks this customer "
+            "against the others; the warning comes from the reasons listed with it. Call them soon."
+        )
+    return text % values
 
 
 def fit_message_text(message: dict[str, Any] | str) -> str:
@@ -140,4 +207,7 @@ def score_explanation(score: CustomerScore) -> list[str]:
         lines.append(str(QUADRANT_STRATEGY[score.value_quadrant]))
     lines.append(str(GRID_ADVICE[score.grid_cell]))
     lines.extend(reason_text(reason) for reason in score.churn_reasons)
+    contradiction = contradiction_text(score)
+    if contradiction:
+        lines.append(contradiction)
     return lines

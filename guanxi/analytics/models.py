@@ -11,9 +11,20 @@ from guanxi.core.models import OrganizationScopedModel
 
 
 class RefreshStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     FINISHED = "finished", _("Finished")
     FAILED = "failed", _("Failed")
+
+
+class RefreshStage(models.TextChoices):
+    """Where a running refresh is, so that the analytics page can show its progress."""
+
+    SUMMARY = "summary", _("Reading the order history")
+    MODELS = "models", _("Fitting the models")
+    WRITING = "writing", _("Writing the scores")
+    FOLLOW_UPS = "follow-ups", _("Creating follow-up tasks")
+    DONE = "done", _("Done")
 
 
 class ScoreRefresh(OrganizationScopedModel):
@@ -23,6 +34,9 @@ class ScoreRefresh(OrganizationScopedModel):
     as_of = models.DateField(_("analysis date"))
     status = models.CharField(
         _("status"), max_length=10, choices=RefreshStatus.choices, default=RefreshStatus.RUNNING
+    )
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=RefreshStage.choices, blank=True, default=""
     )
     finished_at = models.DateTimeField(null=True, blank=True)
     customers = models.PositiveIntegerField(default=0)

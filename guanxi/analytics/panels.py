@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from guanxi.analytics.explain import score_explanation
+from guanxi.analytics.explain import quadrant_label, score_explanation
 from guanxi.customers.models import CustomerScore
 from guanxi.customers.panels import Panel
 
@@ -16,7 +16,11 @@ def score_context(user: Any, contact: Any) -> dict[str, Any]:
     score = CustomerScore.objects.filter(contact=contact).first()
     if score is None:
         return {"score": None}
-    return {"score": score, "explanation": score_explanation(score)}
+    return {
+        "score": score,
+        "explanation": score_explanation(score),
+        "value_group": quadrant_label(score.value_quadrant),
+    }
 
 
 SCORE_PANEL = Panel(

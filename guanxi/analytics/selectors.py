@@ -34,16 +34,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Func, Max, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Func, Max, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.expressions import Expression
 from django.db.models.fields import IntegerField
 from django.db.models.functions import ExtractMonth, ExtractYear, Mod, RowNumber
 
-from guanxi.analytics.explain import QUADRANT_STRATEGY, reason_text
+from guanxi.analytics.explain import (
+    QUADRANT_STRATEGY,
+    contradiction_text,
+    quadrant_label,
+    reason_text,
+)
 from guanxi.commerce.choices import OrderStatus
 from guanxi.commerce.models import Order
 from guanxi.customers.choices import GridCell, RfmSegment, ValueQuadrant
-from guanxi.customers.models import CustomerScore
+from guanxi.customers.models import ContactPhone, CustomerScore
+from guanxi.customers.phones import display_phone
 from guanxi.customers.selectors import contacts_visible_to
 
 SCATTER_POINTS = 2000
@@ -51,7 +57,6 @@ HISTOGRAM_BUCKETS = 10
 COHORTS_SHOWN = 12
 COHORT_MONTHS = 12
 CHURN_LIST_SIZE = 50
-CHURN_EXPORT_SIZE = 5000
 FILTER_CHOICES = 200
 CENT = Decimal("0.01")
 
@@ -191,7 +196,12 @@ def value_matrix(
     scored = scores_in_scope(user, selected).exclude(value_quadrant="")
     counts = dict(scored.values_list("value_quadrant").annotate(customers=Count("pk")).order_by())
     quadrants = [
-        Quadrant(q.value, str(q.label), counts.get(q.value, 0), str(QUADRANT_STRATEGY[q.value]))
+        Quadrant(
+            q.value,
+            quadrant_label(q.value),
+            counts.get(q.value, 0),
+            str(QUADRANT_STRATEGY[q.value]),
+        )
         for q in ValueQuadrant
     ]
     total = sum(counts.values())
@@ -477,43 +487,63 @@ def revenue_by_segment(user: Any, selected: DashboardFilter) -> list[SegmentReve
 
 @dataclass(frozen=True)
 class ChurnRisk:
+    """One line of the call list: whom to call, on which number, whose customer, and why."""
+
     contact_public_id: Any
     name: str
+    phone: str  # the first number, formatted for display; "" when there is none
+    owner: str
     churn_risk: float
     p_alive: float | None
     historical_value: Decimal
     segment: str
     last_purchase_on: datetime.date | None
     reasons: list[str]
+    explanation: str  # why a loyal segment and a churn warning go together; "" otherwise
+
+
+def churn_call_list(user: Any, selected: DashboardFilter = NO_FILTER) -> QuerySet[CustomerScore]:
+    """The customers with at least one churn warning, riskiest first, the most valuable first
+    among equal risks (the organisation's churn index serves the order), with what a call needs:
+    the contact, its owner and its phone numbers."""
+    return (
+        scores_in_scope(user, selected)
+        .exclude(churn_reasons=[])
+        .select_related("contact", "contact__owner")
+        .prefetch_related(Prefetch("contact__phones", queryset=ContactPhone.objects.order_by()))
+        .order_by("-churn_risk", "-historical_value", "contact_id")
+    )
 
 
 def at_risk_scores(
     user: Any, selected: DashboardFilter = NO_FILTER, *, limit: int = CHURN_LIST_SIZE
 ) -> QuerySet[CustomerScore]:
-    """The customers with at least one churn warning, riskiest first, the most valuable first
-    among equal risks (the organisation's churn index serves the order)."""
-    return (
-        scores_in_scope(user, selected)
-        .exclude(churn_reasons=[])
-        .select_related("contact")
-        .order_by("-churn_risk", "-historical_value", "contact_id")[:limit]
+    return churn_call_list(user, selected)[:limit]
+
+
+def _first_phone(contact: Any) -> str:
+    phones = sorted(contact.phones.all(), key=lambda phone: (phone.position, phone.pk))
+    return display_phone(phones[0].number) if phones else ""
+
+
+def churn_row(score: CustomerScore) -> ChurnRisk:
+    contact: Any = score.contact
+    return ChurnRisk(
+        contact_public_id=contact.public_id,
+        name=contact.name,
+        phone=_first_phone(contact),
+        owner=contact.owner.display_name if contact.owner else "",
+        churn_risk=score.churn_risk,
+        p_alive=score.p_alive,
+        historical_value=score.historical_value,
+        segment=score.get_rfm_segment_display() if score.rfm_segment else "",
+        last_purchase_on=score.last_purchase_on,
+        reasons=[reason_text(reason) for reason in score.churn_reasons],
+        explanation=contradiction_text(score) or "",
     )
 
 
 def churn_risks(
     user: Any, selected: DashboardFilter, *, limit: int = CHURN_LIST_SIZE
 ) -> list[ChurnRisk]:
-    scores = at_risk_scores(user, selected, limit=limit)
-    return [
-        ChurnRisk(
-            contact_public_id=score.contact.public_id,
-            name=score.contact.name,
-            churn_risk=score.churn_risk,
-            p_alive=score.p_alive,
-            historical_value=score.historical_value,
-            segment=score.get_rfm_segment_display() if score.rfm_segment else "",
-            last_purchase_on=score.last_purchase_on,
-            reasons=[reason_text(reason) for reason in score.churn_reasons],
-        )
-        for score in scores
-    ]
+    return [churn_row(score) for score in at_risk_scores(user, selected, limit=limit)]

@@ -65,3 +65,10 @@ class PreconditionFailedError(GuanxiError):
     def __init__(self, message: str = "", *, current_version: int):
         super().__init__(message)
         self.current_version = current_version
+
+
+class ConflictError(GuanxiError):
+    """The request collides with what is stored (a taken number or name, a duplicate action)."""
+
+    status = 409
+    title = "Conflict"

@@ -11,14 +11,26 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from guanxi.customers.api import router
+        from guanxi.customers.audit import register_audit_subjects
+        from guanxi.customers.changes import register as register_change_words
         from guanxi.customers.choices import VERB_LABELS
+        from guanxi.customers.handover import register_handover_kinds
+        from guanxi.customers.notifications import register as register_notifications
+        from guanxi.customers.related_rows import register as register_related_rows
+        from guanxi.customers.services.purge import PURGE_VERB_LABELS
         from guanxi.customers.tasks import enqueue_daily_purge
         from guanxi.platform.api import register_router
         from guanxi.platform.schedule import DailyJob, parse_time, register_daily_job
         from guanxi.platform.verbs import register_verb_labels
 
         register_router("/", router)
+        register_notifications()
         register_verb_labels(VERB_LABELS)
+        register_audit_subjects()
+        register_change_words()
+        register_verb_labels(PURGE_VERB_LABELS)
+        register_related_rows()
+        register_handover_kinds()
         register_daily_job(
             DailyJob(
                 key="customers.purge_deleted",

@@ -27,6 +27,7 @@ class Gender(models.TextChoices):
 
 class PhoneKind(models.TextChoices):
     MOBILE = "mobile", _("Mobile")
+    LANDLINE = "landline", _("Landline")
     WORK = "work", _("Work")
     HOME = "home", _("Home")
     OTHER = "other", _("Other")
@@ -65,7 +66,7 @@ class ValueQuadrant(models.TextChoices):
 
     STRATEGIC = "strategic", _("Strategic")
     PROFITABLE = "profitable", _("Profitable")
-    RISK = "risk", _("Risk")
+    RISK = "risk", _("Developing")
     ORDINARY = "ordinary", _("Ordinary")
 
 
@@ -88,4 +89,9 @@ VERB_LABELS = {
     "customers.account.updated": gettext_noop("Account changed"),
     "customers.account.deleted": gettext_noop("Account deleted"),
     "customers.account.restored": gettext_noop("Account restored"),
+    "customers.activity.created": gettext_noop("Activity added"),
+    "customers.activity.updated": gettext_noop("Activity changed"),
+    "customers.activity.completed": gettext_noop("Task done"),
+    "customers.activity.reopened": gettext_noop("Task reopened"),
+    "customers.activity.deleted": gettext_noop("Activity deleted"),
 }

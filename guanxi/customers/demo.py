@@ -28,7 +28,7 @@ from guanxi.customers.models import (
     ContactPhone,
     ContactSearchToken,
 )
-from guanxi.customers.names import name_pinyin
+from guanxi.customers.names import name_pinyin, sort_key
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍鹏建华红辉丹玲飞桂兰鑫波斌宇浩凯健俊帆帅旭宁龙林欢阳建国婷亮成峰雪琳晨志强慧倩颖佳楠"
@@ -243,7 +243,13 @@ def generate(
                 province=province,
                 city=city,
             )
-            row.update(name=name, industry=rng.choice(INDUSTRIES), size="", website="")
+            row.update(
+                name=name,
+                sort_key=sort_key(name),
+                industry=rng.choice(INDUSTRIES),
+                size="",
+                website="",
+            )
             rows.append(row)
             tokens.extend(
                 {"account_id": pk, "token": key} for key in sorted(search.account_keys(name=name))
@@ -291,6 +297,7 @@ def generate(
             row.update(
                 name=name,
                 pinyin=name_pinyin(name),
+                sort_key=sort_key(name),
                 title="",
                 account_id=account_start + account_index if at_account else None,
                 account_role=rng.choice(ACCOUNT_ROLES) if at_account else "",

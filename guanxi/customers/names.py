@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
@@ -26,3 +27,30 @@ def pinyin_syllables(text: str) -> tuple[str, ...]:
 def name_pinyin(text: str) -> str:
     """``张伟`` → ``zhang wei``: stored on the record and shown beside the name."""
     return " ".join(pinyin_syllables(text))
+
+
+SORT_KEY_LENGTH = 300
+_SORT_PINYIN_LENGTH = 190
+_SORT_SEPARATOR = "\x1f"  # below every printable character: "li" sorts before "li na"
+
+
+def _latin_folded(text: str) -> str:
+    """``Zoë`` → ``zoe``, so accented Latin names sort among the others, not after ``z``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def sort_key(name: str) -> str:
+    """``张伟`` → ``zhang wei␟张伟``: pinyin order for Chinese names, alphabetical for Latin ones.
+
+    Stored on the record (``sort_key`` column, compared by code point) because neither database
+    can sort Chinese by pinyin by itself: SQLite has no such collation and PostgreSQL's depends on
+    the server's ICU/locale. Syllables are separated by spaces so that 李 (li) comes before 李娜
+    (li na) and 林 (lin); the name itself follows, so that 张伟 and 章伟 keep a fixed order.
+    """
+    cleaned = " ".join((name or "").split())
+    parts = lazy_pinyin(cleaned, style=Style.NORMAL, errors=lambda text: text)
+    spoken = " ".join(" ".join(parts).split())
+    return (_latin_folded(spoken)[:_SORT_PINYIN_LENGTH] + _SORT_SEPARATOR + cleaned)[
+        :SORT_KEY_LENGTH
+    ]

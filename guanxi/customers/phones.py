@@ -9,6 +9,16 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import ServiceValidationError
+from guanxi.customers.choices import PhoneKind
+
+_KIND_OF_TYPE = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: PhoneKind.LANDLINE,
+    phonenumbers.PhoneNumberType.TOLL_FREE: PhoneKind.WORK,  # 400/800 hotlines
+    phonenumbers.PhoneNumberType.SHARED_COST: PhoneKind.WORK,
+    phonenumbers.PhoneNumberType.UAN: PhoneKind.WORK,
+    phonenumbers.PhoneNumberType.VOIP: PhoneKind.OTHER,
+    phonenumbers.PhoneNumberType.PAGER: PhoneKind.OTHER,
+}
 
 
 def normalize_phone(raw: str, *, field: str = "phones") -> str:
@@ -23,6 +33,19 @@ def normalize_phone(raw: str, *, field: str = "phones") -> str:
             field, _("“%(value)s” is not a valid phone number.") % {"value": text[:40]}
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def inferred_kind(e164: str) -> str:
+    """What a number is when nobody said: 021 6234 5678 is a landline, 138… a mobile.
+
+    Numbers that could be either (e.g. North American ones) or that the metadata does not know
+    stay mobiles, the kind most customers give.
+    """
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return PhoneKind.MOBILE
+    return _KIND_OF_TYPE.get(phonenumbers.number_type(parsed), PhoneKind.MOBILE)
 
 
 def display_phone(e164: str) -> str:

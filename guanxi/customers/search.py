@@ -23,6 +23,7 @@ PHONE_FRONT = "f:"
 PHONE_BACK = "r:"
 MIN_PHONE_DIGITS = 3
 MIN_REVERSED_DIGITS = 4
+WORD_JOINERS = re.compile(r"[\s'’\-]+")
 
 
 def _clean(text: str) -> str:
@@ -111,7 +112,9 @@ def parse_query(raw: str) -> SearchQuery:
             prefixes.append(PHONE_BACK + digits[::-1])
         return SearchQuery(tuple(prefixes))
     if "@" not in text:
-        text = text.replace(" ", "") if has_cjk(text) else text
+        # Pinyin is shown with spaces ("zhang wei") and Latin names are keyed joined too
+        # ("jeanpierre"), so "zhang wei", "Jean-Pierre" and "xi'an" all match their joined key.
+        text = WORD_JOINERS.sub("", text)
     return SearchQuery((WORD + text,))
 
 

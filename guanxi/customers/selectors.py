@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from guanxi.customers import search
@@ -20,23 +20,63 @@ from guanxi.customers.models import (
     ContactPhone,
     ContactSearchToken,
 )
-from guanxi.platform.models import AuditEvent
-from guanxi.platform.visibility import visible_filter
+from guanxi.platform.models import AuditEvent, RecordCollaborator
+from guanxi.platform.visibility import managed_team_ids, visible_filter
 
 
 def contacts_visible_to(user: Any, *, deleted: bool = False) -> QuerySet[Contact]:
-    return Contact.objects.filter(visible_filter(user), deleted_at__isnull=not deleted)
+    return Contact.objects.filter(visible_filter(user, Contact), deleted_at__isnull=not deleted)
 
 
 def accounts_visible_to(user: Any, *, deleted: bool = False) -> QuerySet[Account]:
-    return Account.objects.filter(visible_filter(user), deleted_at__isnull=not deleted)
+    return Account.objects.filter(visible_filter(user, Account), deleted_at__isnull=not deleted)
 
 
-def with_contact_details(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
-    return contacts.select_related("owner", "account", "score").prefetch_related(
-        Prefetch("phones", queryset=ContactPhone.objects.order_by("position", "id")),
-        Prefetch("emails", queryset=ContactEmail.objects.order_by("position", "id")),
-        "tags",
+SCOPES = ("mine", "shared", "team")
+
+
+def _in_scope(records: QuerySet[Any], user: Any, scope: str) -> QuerySet[Any]:
+    """"mine": owned by the user; "shared": the user was added as a collaborator (directly, or
+    through an account shared with its contacts); "team": owned within the user's team or the
+    teams they manage."""
+    if scope == "mine":
+        return records.filter(owner_id=user.pk)
+    if scope == "shared":
+        model = records.model
+        shared = RecordCollaborator.objects.filter(
+            user_id=user.pk, record_type=model._meta.label_lower
+        ).values("record_id")
+        found = Q(pk__in=shared)
+        parent = getattr(model, "sharing_parent", None)
+        if parent is not None:
+            field, parent_type = parent
+            children = RecordCollaborator.objects.filter(
+                user_id=user.pk, record_type=parent_type, include_children=True
+            ).values("record_id")
+            found |= Q(**{f"{field}_id__in": children})
+        return records.filter(found).exclude(owner_id=user.pk)
+    if scope == "team":
+        teams = set(managed_team_ids(user)) | ({user.team_id} if user.team_id else set())
+        return records.filter(team_id__in=teams)
+    return records
+
+
+def with_contact_details(contacts: QuerySet[Contact], user: Any) -> QuerySet[Contact]:
+    """Contacts with what lists and pages show, and whether ``user`` may see each one's account.
+
+    A visible contact at a company the viewer may not see must not name that company:
+    templates and the API read ``contact.shown_account``, which is empty unless
+    ``account_visible`` was annotated here.
+    """
+    visible_account = accounts_visible_to(user).filter(pk=OuterRef("account_id"))
+    return (
+        contacts.select_related("owner", "account", "score")
+        .annotate(account_visible=Exists(visible_account))
+        .prefetch_related(
+            Prefetch("phones", queryset=ContactPhone.objects.order_by("position", "id")),
+            Prefetch("emails", queryset=ContactEmail.objects.order_by("position", "id")),
+            "tags",
+        )
     )
 
 
@@ -111,7 +151,7 @@ def global_search(user: Any, raw_query: str, *, limit: int = 10) -> SearchResult
     contact_ids = contact_search_ids(user, raw_query, limit=limit)
     account_ids = account_search_ids(user, raw_query, limit=limit)
     return SearchResults(
-        contacts=_in_order(with_contact_details(Contact.objects.all()), contact_ids),
+        contacts=_in_order(with_contact_details(Contact.objects.all(), user), contact_ids),
         accounts=_in_order(Account.objects.select_related("owner"), account_ids),
     )
 
@@ -126,11 +166,12 @@ def contact_list(
     account_id: int | None = None,
     updated_since: datetime.datetime | None = None,
     deleted: bool = False,
+    scope: str = "",
     segment: str = "",
     value_group: str = "",
     grid_cell: str = "",
 ) -> QuerySet[Contact]:
-    contacts = contacts_visible_to(user, deleted=deleted)
+    contacts = _in_scope(contacts_visible_to(user, deleted=deleted), user, scope)
     if segment:
         contacts = contacts.filter(score__rfm_segment=segment)
     if value_group:
@@ -149,7 +190,7 @@ def contact_list(
         contacts = contacts.filter(account_id=account_id)
     if updated_since:
         contacts = contacts.filter(updated_at__gte=updated_since)
-    return with_contact_details(contacts)
+    return with_contact_details(contacts, user)
 
 
 def account_list(
@@ -161,8 +202,9 @@ def account_list(
     province: str = "",
     updated_since: datetime.datetime | None = None,
     deleted: bool = False,
+    scope: str = "",
 ) -> QuerySet[Account]:
-    accounts = accounts_visible_to(user, deleted=deleted)
+    accounts = _in_scope(accounts_visible_to(user, deleted=deleted), user, scope)
     if q:
         accounts = accounts.filter(pk__in=account_search_ids(user, q, limit=200))
     if owner_id:
@@ -203,11 +245,17 @@ def account_duplicates(user: Any, *, name: str, exclude_id: int | None = None) -
 
 
 def activities_visible_to(user: Any) -> QuerySet[Activity]:
+    """Activities about customers ``user`` may see, each knowing whether its account is visible
+    (a note on a visible contact must not name the contact's invisible company)."""
     visible_contacts = contacts_visible_to(user).values("pk")
-    visible_accounts = accounts_visible_to(user).values("pk")
-    return Activity.objects.filter(deleted_at__isnull=True).filter(
-        Q(contact_id__in=visible_contacts)
-        | Q(contact__isnull=True, account_id__in=visible_accounts)
+    visible_accounts = accounts_visible_to(user)
+    return (
+        Activity.objects.filter(deleted_at__isnull=True)
+        .filter(
+            Q(contact_id__in=visible_contacts)
+            | Q(contact__isnull=True, account_id__in=visible_accounts.values("pk"))
+        )
+        .annotate(account_visible=Exists(visible_accounts.filter(pk=OuterRef("account_id"))))
     )
 
 
@@ -221,19 +269,29 @@ def open_tasks_for(user: Any, *, due_before: datetime.datetime | None = None) ->
     return tasks.select_related("contact", "account").order_by("due_at", "pk")
 
 
-def open_tasks_of_customer(record: Contact | Account) -> QuerySet[Activity]:
-    field = "contact" if isinstance(record, Contact) else "account"
+def _activities_of_customer(user: Any, record: Contact | Account) -> QuerySet[Activity]:
+    """A customer's activities that ``user`` may see: on a company page, each note or task about
+    one of its people shows only when that person is visible too."""
+    if isinstance(record, Contact):
+        return Activity.objects.filter(contact=record, deleted_at__isnull=True)
+    return Activity.objects.filter(account=record, deleted_at__isnull=True).filter(
+        Q(contact__isnull=True) | Q(contact_id__in=contacts_visible_to(user).values("pk"))
+    )
+
+
+def open_tasks_of_customer(user: Any, record: Contact | Account) -> QuerySet[Activity]:
     return (
-        Activity.objects.filter(
-            **{field: record}, kind=ActivityKind.TASK, done_at__isnull=True, deleted_at__isnull=True
-        )
-        .select_related("assignee")
+        _activities_of_customer(user, record)
+        .filter(kind=ActivityKind.TASK, done_at__isnull=True)
+        .select_related("assignee", "contact")
         .order_by("due_at", "pk")
     )
 
 
 def recent_customers(user: Any, *, limit: int = 8) -> list[Contact]:
-    return list(with_contact_details(contacts_visible_to(user)).order_by("-updated_at")[:limit])
+    return list(
+        with_contact_details(contacts_visible_to(user), user).order_by("-updated_at")[:limit]
+    )
 
 
 @dataclass(frozen=True)
@@ -248,13 +306,17 @@ class TimelineEntry:
 
 
 def timeline(
-    record: Contact | Account, *, before: datetime.datetime | None = None, limit: int = 20
+    user: Any,
+    record: Contact | Account,
+    *,
+    before: datetime.datetime | None = None,
+    limit: int = 20,
 ) -> tuple[list[TimelineEntry], datetime.datetime | None]:
     """Activities and the record's own audit events, newest first; returns the next cursor."""
-    field = "contact" if isinstance(record, Contact) else "account"
     before = before or timezone.now() + datetime.timedelta(seconds=1)
     activities = list(
-        Activity.objects.filter(**{field: record}, deleted_at__isnull=True, occurred_at__lt=before)
+        _activities_of_customer(user, record)
+        .filter(occurred_at__lt=before)
         .select_related("created_by", "assignee", "contact")
         .order_by("-occurred_at", "-pk")[: limit + 1]
     )
@@ -276,25 +338,35 @@ def timeline(
     return entries, (entries[-1].at if has_more and entries else None)
 
 
-def contact_ids_by_external_id(org_id: int, external_ids: list[str]) -> dict[str, int]:
-    rows = Contact.objects.filter(org_id=org_id, external_id__in=external_ids)
-    return dict(rows.values_list("external_id", "pk"))
+def contact_ids_by_external_id(user: Any, external_ids: list[str]) -> dict[str, int | None]:
+    """The contact holding each external id; ``None`` when ``user`` may not see it.
+
+    An external id is unique in the organisation, so one held by a contact the importing user
+    cannot see must neither be linked to (that would reveal and change another team's customer)
+    nor be created again (the unique constraint refuses it): the caller refuses such rows.
+    Deleted contacts the user sees still match, as before, so a restore brings their orders back.
+    """
+    rows = Contact.objects.filter(org_id=user.org_id, external_id__in=external_ids)
+    visible = set(rows.filter(visible_filter(user, Contact)).values_list("pk", flat=True))
+    return {
+        external_id: pk if pk in visible else None
+        for external_id, pk in rows.values_list("external_id", "pk")
+    }
 
 
-def _unlinked_contact_ids(model: Any, field: str, org_id: int, values: list[str]) -> dict[str, int]:
-    """The oldest live contact, not yet linked to a shop customer, holding each value."""
+def _unlinked_contact_ids(model: Any, field: str, user: Any, values: list[str]) -> dict[str, int]:
+    """The oldest live contact visible to ``user``, not yet linked to a shop customer, holding
+    each value."""
+    candidates = contacts_visible_to(user).filter(external_id="")
     rows = model.objects.filter(
-        contact__org_id=org_id,
-        contact__deleted_at__isnull=True,
-        contact__external_id="",
-        **{f"{field}__in": values},
+        contact__in=candidates.values("pk"), **{f"{field}__in": values}
     ).order_by("-contact_id")
     return dict(rows.values_list(field, "contact_id"))
 
 
-def contact_ids_by_phone(org_id: int, numbers: list[str]) -> dict[str, int]:
-    return _unlinked_contact_ids(ContactPhone, "number", org_id, numbers)
+def contact_ids_by_phone(user: Any, numbers: list[str]) -> dict[str, int]:
+    return _unlinked_contact_ids(ContactPhone, "number", user, numbers)
 
 
-def contact_ids_by_email(org_id: int, emails: list[str]) -> dict[str, int]:
-    return _unlinked_contact_ids(ContactEmail, "email", org_id, emails)
+def contact_ids_by_email(user: Any, emails: list[str]) -> dict[str, int]:
+    return _unlinked_contact_ids(ContactEmail, "email", user, emails)

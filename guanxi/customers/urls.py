@@ -14,6 +14,8 @@ from guanxi.customers.views.contacts import (
     contact_list_view,
     contact_restore_view,
 )
+from guanxi.customers.views.regions import region_fields_view
+from guanxi.customers.views.sharing import collaborator_remove_view, collaborator_set_view
 
 urlpatterns = [
     path("contacts/", contact_list_view, name="contact-list"),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("accounts/", account_list_view, name="account-list"),
     path("accounts/new/", account_form_view, name="account-create"),
     path("accounts/suggest/", account_suggest_view, name="account-suggest"),
+    path("regions/", region_fields_view, name="region-fields"),
     path("accounts/<uuid:public_id>/edit/", account_form_view, name="account-edit"),
     path("accounts/<uuid:public_id>/delete/", account_delete_view, name="account-delete"),
     path("accounts/<uuid:public_id>/restore/", account_restore_view, name="account-restore"),
@@ -33,4 +36,14 @@ urlpatterns = [
         name="activity-create",
     ),
     path("activities/<uuid:public_id>/done/", activity_done_view, name="activity-done"),
+    path(
+        "<str:kind>/<uuid:public_id>/collaborators/",
+        collaborator_set_view,
+        name="collaborator-set",
+    ),
+    path(
+        "<str:kind>/<uuid:public_id>/collaborators/<str:username>/remove/",
+        collaborator_remove_view,
+        name="collaborator-remove",
+    ),
 ]

@@ -5,7 +5,8 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet
 
-from guanxi.platform.models import AuditEvent, User
+from guanxi.platform.audit_visibility import audit_visibility_filter
+from guanxi.platform.models import AuditEvent, RecordCollaborator, Team, User
 from guanxi.platform.roles import Role
 
 
@@ -15,7 +16,8 @@ def active_users(org_id: int | None) -> QuerySet[User]:
 
 
 def audit_events_visible_to(user: Any, *, verb_prefix: str = "") -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.filter(org_id=user.org_id).select_related("actor")
+    """Audit rows of the user's organisation whose subject the user may see."""
+    events = AuditEvent.objects.filter(audit_visibility_filter(user)).select_related("actor")
     if verb_prefix:
         events = events.filter(verb__startswith=verb_prefix)
     return events
@@ -48,3 +50,28 @@ def system_actor(org_id: int) -> User:
     if user is None:
         raise LookupError("The organisation has no active administrator.")
     return user
+
+
+def colleagues(user: Any) -> QuerySet[User]:
+    """Everyone in the user's organisation (active or not), with their team."""
+    return User.objects.filter(org_id=user.org_id).select_related("team")
+
+
+def teams_of(user: Any) -> QuerySet[Team]:
+    return (
+        Team.objects.filter(org_id=user.org_id)
+        .prefetch_related(
+            models.Prefetch("managers", queryset=User.objects.order_by("username")),
+            models.Prefetch("members", queryset=User.objects.order_by("username")),
+        )
+        .order_by("name")
+    )
+
+
+def collaborators_of(record: Any) -> QuerySet[RecordCollaborator]:
+    """The colleagues added to one record, current ones and those whose end date has passed."""
+    return (
+        RecordCollaborator.objects.filter(record_type=record._meta.label_lower, record_id=record.pk)
+        .select_related("user")
+        .order_by("user__username")
+    )

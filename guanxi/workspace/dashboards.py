@@ -17,7 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -36,7 +40,6 @@ class Dashboard:
     grid: selectors.Grid
     cohorts: list[selectors.Cohort]
     revenue: list[selectors.SegmentRevenue]
-    churn: list[selectors.ChurnRisk]
 
     @property
     def grid_cells(self) -> dict[str, selectors.Tally]:
@@ -75,8 +78,26 @@ def _dashboard(user: Any, selected: DashboardFilter) -> Dashboard:
         grid=selectors.grid(user, selected),
         cohorts=selectors.cohort_retention(user, selected),
         revenue=selectors.revenue_by_segment(user, selected),
-        churn=selectors.churn_risks(user, selected),
     )
+
+
+@dataclass(frozen=True)
+class ChurnPage:
+    """One page of the call list and where it sits among all the customers with a warning."""
+
+    rows: list[selectors.ChurnRisk]
+    page: Page
+
+
+def churn_page(user: Any, selected: DashboardFilter, number: Any) -> ChurnPage:
+    """The call list in pages of ``CHURN_LIST_SIZE``; a page number out of range shows the last.
+
+    Not cached with the charts: a rep works through it page by page, and each page is one
+    indexed read (plus the count and the phone numbers).
+    """
+    paginator = Paginator(selectors.churn_call_list(user, selected), selectors.CHURN_LIST_SIZE)
+    page = paginator.get_page(number)
+    return ChurnPage([selectors.churn_row(score) for score in page.object_list], page)
 
 
 def _money(value: Decimal | float) -> str:
@@ -110,7 +131,11 @@ def chart_data(board: Dashboard, thresholds: dict[str, Any]) -> dict[str, Any]:
     return {
         "locale": "ZH" if (get_language() or "").lower().startswith("zh") else "EN",
         "empty": _("Nothing to show for these customers."),
+        # Clicking a bar or a point opens the contact list filtered by these keys.
+        "contacts_url": reverse("contact-list"),
+        "open_list": _("Click to list these customers"),
         "segments": {
+            "keys": [s.key for s in board.segments],
             "labels": [s.label for s in board.segments],
             "values": [s.customers for s in board.segments],
             "axis": customers,
@@ -118,6 +143,7 @@ def chart_data(board: Dashboard, thresholds: dict[str, Any]) -> dict[str, Any]:
         "value_matrix": {
             "series": [
                 {
+                    "key": q.key,
                     "name": q.label,
                     "points": [[x, y] for x, y, key in board.value_matrix.points if key == q.key],
                 }
@@ -150,6 +176,7 @@ def chart_data(board: Dashboard, thresholds: dict[str, Any]) -> dict[str, Any]:
             "value": _("Bought in that month (%)"),
         },
         "revenue": {
+            "keys": revenue_keys,
             "labels": [revenue_labels[key] for key in revenue_keys],
             "series": [
                 {
@@ -234,29 +261,34 @@ def _revenue_table(user: Any, selected: DashboardFilter) -> Table:
 
 
 def _churn_table(user: Any, selected: DashboardFilter) -> Table:
-    rows = selectors.churn_risks(user, selected, limit=selectors.CHURN_EXPORT_SIZE)
+    """The whole call list (every customer with a warning the user may see), read in chunks."""
+    scores = selectors.churn_call_list(user, selected).iterator(chunk_size=CHUNK_ROWS)
     header = [
         _("Customer ID"),
         _("Customer"),
+        _("Phone"),
+        _("Owner"),
+        _("Last purchase"),
         _("Churn risk (%)"),
         _("Chance still active (%)"),
         _("Historical value"),
         _("Segment"),
-        _("Last purchase"),
         _("Reasons"),
     ]
     return header, (
         (
             r.contact_public_id,
             r.name,
+            r.phone,
+            r.owner,
+            r.last_purchase_on.isoformat() if r.last_purchase_on else "",
             _percent(r.churn_risk),
             _percent(r.p_alive),
             _money(r.historical_value),
             r.segment,
-            r.last_purchase_on.isoformat() if r.last_purchase_on else "",
-            "; ".join(r.reasons),
+            " ".join([*r.reasons, r.explanation]).strip(),
         )
-        for r in rows
+        for r in map(selectors.churn_row, scores)
     )
 
 
@@ -280,14 +312,37 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def csv_response(name: str, user: Any, selected: DashboardFilter, as_of: Any) -> HttpResponse:
-    """The chart's figures as UTF-8 CSV with a byte-order mark, so Excel reads Chinese right."""
-    header, rows = EXPORTS[name](user, selected)
+# Exports that may run to hundreds of thousands of rows go out as they are read.
+STREAMED = frozenset({"churn"})
+CHUNK_ROWS = 1000
+
+
+def _csv_chunks(header: list[str], rows: Iterable[Sequence[Any]], language: str) -> Any:
+    """The CSV in UTF-8, a byte-order mark first (so Excel reads Chinese right), in chunks of
+    rows; translated in ``language`` even when a streamed response is sent after the view."""
     buffer = io.StringIO()
-    buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    with translation.override(language):
+        for number, row in enumerate(rows, start=1):
+            writer.writerow([_cell(value) for value in row])
+            if number % CHUNK_ROWS == 0:
+                yield buffer.getvalue().encode()
+                buffer.seek(0)
+                buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def csv_response(name: str, user: Any, selected: DashboardFilter, as_of: Any) -> HttpResponseBase:
+    """The chart's figures as CSV; the long call list streamed."""
+    header, rows = EXPORTS[name](user, selected)
+    chunks = _csv_chunks(header, rows, get_language() or "zh-hans")
+    content_type = "text/csv; charset=utf-8"
+    response: HttpResponseBase = (
+        StreamingHttpResponse(chunks, content_type=content_type)
+        if name in STREAMED
+        else HttpResponse(b"".join(chunks), content_type=content_type)
+    )
     response["Content-Disposition"] = f'attachment; filename="guanxi-{name}-{as_of}.csv"'
     return response

@@ -13,9 +13,30 @@
   var palette = ["#0b5cad", "#b3261e", "#1e7b34", "#8a5a00", "#6b4fa1", "#00838f", "#c2185b", "#5d6d1e"];
   var quadrantColours = ["#1e7b34", "#0b5cad", "#c77700", "#8d99a6"]; // strategic, profitable, risk, ordinary
 
+  /* The box the whole chart, axis labels and axis names included, must fit in (ECharts 6 keeps
+     both inside with outerBoundsContain "all"; the older containLabel left the names out, which
+     cut them off). Bar value labels are not part of it, so bars leave room for them. */
   function grid(extra) {
-    var base = { left: 16, right: 32, top: 16, bottom: 8, containLabel: true };
+    var base = { left: 12, right: 24, top: 16, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "all" };
     return Object.assign(base, extra || {});
+  }
+
+  /* Room for the longest value label at the end of a horizontal bar. */
+  function labelRoom(series) {
+    var longest = 0;
+    series.forEach(function (one) {
+      one.values.forEach(function (value) {
+        longest = Math.max(longest, value.toLocaleString().length);
+      });
+    });
+    return 16 + longest * 8;
+  }
+
+  /* Opens the contact list filtered by one parameter (segment, value_group, grid_cell). */
+  function openContacts(parameter, value) {
+    if (value) {
+      window.location.href = data.contacts_url + "?" + parameter + "=" + encodeURIComponent(value);
+    }
   }
 
   /* The value below which `share` of the numbers lie: the scatter opens on the bulk of the
@@ -32,7 +53,7 @@
   }
 
   function valueAxisName(name) {
-    return { name: name, nameLocation: "middle", nameGap: 28, nameTextStyle: { color: muted } };
+    return { name: name, nameLocation: "middle", nameGap: 30, nameTextStyle: { color: muted } };
   }
 
   function horizontalBars(labels, series, axisName) {
@@ -41,8 +62,8 @@
       textStyle: { color: ink },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: series.length > 1 ? { bottom: 0 } : undefined,
-      grid: grid({ bottom: series.length > 1 ? 56 : 32 }),
-      xAxis: Object.assign({ type: "value" }, valueAxisName(axisName)),
+      grid: grid({ right: labelRoom(series), bottom: series.length > 1 ? 32 : 8 }),
+      xAxis: Object.assign({ type: "value", axisLabel: { hideOverlap: true } }, valueAxisName(axisName)),
       yAxis: { type: "category", data: labels, inverse: true, axisLabel: { color: ink } },
       series: series.map(function (one) {
         return {
@@ -188,6 +209,13 @@
     },
   };
 
+  /* Drill-down: a bar or a point opens the customers behind it in the contact list. */
+  var clicks = {
+    segments: function (chart, item) { openContacts("segment", chart.keys[item.dataIndex]); },
+    revenue: function (chart, item) { openContacts("segment", chart.keys[item.dataIndex]); },
+    value_matrix: function (chart, item) { openContacts("value_group", chart.series[item.seriesIndex].key); },
+  };
+
   var drawn = [];
   document.querySelectorAll("[data-chart]").forEach(function (element) {
     var name = element.getAttribute("data-chart");
@@ -199,6 +227,10 @@
     }
     var chart = window.echarts.init(element, null, { renderer: "canvas", locale: data.locale });
     chart.setOption(option);
+    if (clicks[name]) {
+      chart.on("click", function (item) { clicks[name](data[name], item); });
+      element.setAttribute("title", data.open_list);
+    }
     element.setAttribute("data-rendered", "true");
     drawn.push(chart);
   });

@@ -20,13 +20,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.analytics.churn_signals import service_signals
 from guanxi.analytics.config import AnalysisConfig, analysis_config
 from guanxi.analytics.models import RefreshStatus, ScoreRefresh
+from guanxi.analytics.notifications import notify_refresh_finished
 from guanxi.analytics.scoring import PreviousScores, ScoreResult, rounded, score_customers
 from guanxi.analytics.services.follow_ups import churn_follow_ups_create
+from guanxi.analytics.services.queue import refresh_start, stage_recorder
 from guanxi.analytics.summary import day_from_number, months_before, purchase_summary
 from guanxi.core.errors import PermissionDeniedError
+from guanxi.customers.churn_signals import service_signals
 from guanxi.customers.models import CustomerScore
 from guanxi.customers.services.scores import customer_scores_replace
 from guanxi.platform.roles import Permission
@@ -196,6 +198,7 @@ def scores_refresh(
     follow_up_tasks: bool | None = None,
     progress: Progress | None = None,
     config: AnalysisConfig | None = None,
+    refresh_id: int | None = None,
 ) -> ScoreRefresh:
     """Recompute all scores of the actor's organisation with ``as_of`` ending the calibration."""
     if actor is not None and not actor.has_role_permission(Permission.REFRESH_ANALYTICS):
@@ -205,7 +208,8 @@ def scores_refresh(
     as_of = as_of or timezone.localdate()
     started = time.monotonic()
     report = progress or (lambda stage, done, total: None)
-    refresh = ScoreRefresh.objects.create(org_id=org_id, actor=actor, as_of=as_of)
+    refresh = refresh_start(org_id=org_id, actor=actor, as_of=as_of, refresh_id=refresh_id)
+    report = stage_recorder(refresh, report)
     try:
         report("summary", 0, 4)
         summary = purchase_summary(
@@ -238,6 +242,7 @@ def scores_refresh(
                 target=refresh,
                 changes={"as_of": as_of.isoformat(), "customers": refresh.customers},
             )
+            notify_refresh_finished(refresh)  # notifications: the person who started it
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         with transaction.atomic():
@@ -250,6 +255,7 @@ def scores_refresh(
                 target=refresh,
                 changes={"as_of": as_of.isoformat(), "error": error},
             )
+            notify_refresh_finished(refresh, failed=True)  # notifications
         raise
     report("follow-ups", 3, 4)
     if config.follow_up_tasks if follow_up_tasks is None else follow_up_tasks:

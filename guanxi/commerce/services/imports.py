@@ -4,6 +4,10 @@ The file is read in batches; each batch is one transaction, so a failure part-wa
 batches only and running the same file again carries on where it stopped (rows already there are
 counted as unchanged). A row whose order number exists is compared with what is stored: identical
 rows change nothing, changed rows update the order.
+
+Two imports of the same file may run at once: the unique order number and customer external id
+decide, and a batch that collides with the other import's rows is read and written again (see
+:func:`_write_batch_and_count`). Customers are matched only among those the importing user sees.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.commerce.choices import ImportStatus
+from guanxi.commerce.hooks import run_after_order_import
 from guanxi.commerce.models import Order, OrderImport
 from guanxi.commerce.rows import (
     REQUIRED_COLUMNS,
@@ -29,7 +34,7 @@ from guanxi.commerce.rows import (
     parse_order_row,
 )
 from guanxi.core.bulk import insert_rows
-from guanxi.core.errors import PermissionDeniedError
+from guanxi.core.errors import ConflictError, PermissionDeniedError
 from guanxi.customers import selectors as customer_selectors
 from guanxi.customers.services.imported import (
     ImportedCustomer,
@@ -42,6 +47,7 @@ from guanxi.platform.tabular import Table
 
 BATCH_SIZE = 2000
 MAX_REPORTED_ERRORS = 1000
+MAX_ATTEMPTS = 5
 NEW_ORDER_COLUMNS = (
     "public_id",
     "created_at",
@@ -91,16 +97,48 @@ def _parse(numbered_rows: Iterable[tuple[int, dict[str, str]]]) -> _Batch:
     return batch
 
 
+@dataclass
+class _Written:
+    """What one batch changed; added to the report only once the batch's transaction commits,
+    so that a batch written again after a conflict is not counted twice."""
+
+    orders_created: int = 0
+    orders_updated: int = 0
+    orders_unchanged: int = 0
+    customers_created: int = 0
+    customers_matched: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_to(self, report: OrderImport) -> None:
+        for name in (
+            "orders_created",
+            "orders_updated",
+            "orders_unchanged",
+            "customers_created",
+            "customers_matched",
+        ):
+            setattr(report, name, getattr(report, name) + getattr(self, name))
+
+
 def _resolve_customers(
-    actor: Any, batch: _Batch, *, create: bool, match_by: Sequence[str], report: OrderImport
-) -> dict[str, int]:
-    org_id = actor.org_id
+    actor: Any,
+    batch: _Batch,
+    *,
+    create: bool,
+    match_by: Sequence[str],
+    source: str,
+    written: _Written,
+) -> tuple[dict[str, int], set[str]]:
+    """The contact of each customer id the importing user may use, and the ids held by contacts
+    they may not see (never linked, never created again)."""
     wanted = sorted({row.customer_id for _n, row in batch.rows})
-    found = customer_selectors.contact_ids_by_external_id(org_id, wanted)
+    held = customer_selectors.contact_ids_by_external_id(actor, wanted)
+    found = {cid: pk for cid, pk in held.items() if pk is not None}
+    hidden = {cid for cid, pk in held.items() if pk is None}
     first_row: dict[str, OrderRow] = {}
     for _n, row in batch.rows:
         first_row.setdefault(row.customer_id, row)
-    unknown = [cid for cid in wanted if cid not in found]
+    unknown = [cid for cid in wanted if cid not in held]
     links: dict[int, str] = {}
     for key, lookup in (
         ("phone", customer_selectors.contact_ids_by_phone),
@@ -111,14 +149,14 @@ def _resolve_customers(
         values = {
             getattr(first_row[cid], key): cid for cid in unknown if getattr(first_row[cid], key)
         }
-        for value, contact_id in lookup(org_id, list(values)).items():
+        for value, contact_id in lookup(actor, list(values)).items():
             if contact_id not in links:
                 links[contact_id] = values[value]
                 found[values[value]] = contact_id
         unknown = [cid for cid in unknown if cid not in found]
     if links:
         contacts_link_external_ids(actor=actor, links=links)
-        report.customers_matched += len(links)
+        written.customers_matched += len(links)
     if unknown and create:
         created = contacts_create_imported(
             actor=actor,
@@ -128,39 +166,48 @@ def _resolve_customers(
                     name=first_row[cid].name,
                     phone=first_row[cid].phone,
                     email=first_row[cid].email,
-                    source=report.file_name[:60],
+                    source=source,
                 )
                 for cid in unknown
             ],
         )
         found.update(created)
-        report.customers_created += len(created)
-    return found
+        written.customers_created += len(created)
+    return found, hidden
+
+
+def _stored_orders(org_id: int, order_ids: list[str]) -> dict[str, Order]:
+    return {
+        order.external_id: order
+        for order in Order.objects.filter(org_id=org_id, external_id__in=order_ids)
+    }
+
+
+def _customer_problem(number: int, customer_id: str, *, hidden: bool) -> dict[str, Any]:
+    if hidden:
+        # The row's own id is repeated, nothing about the contact that holds it.
+        message = _("The customer id “%(value)s” belongs to a customer you cannot see.")
+    else:
+        message = _("No customer has the id “%(value)s”; allow new customers to create one.")
+    return _error(number, "customer_id", message % {"value": customer_id[:64]})
 
 
 def _write_batch(
-    actor: Any, batch: _Batch, *, create: bool, match_by: Sequence[str], report: OrderImport
-) -> None:
-    contacts = _resolve_customers(actor, batch, create=create, match_by=match_by, report=report)
-    existing = {
-        order.external_id: order
-        for order in Order.objects.filter(
-            org_id=actor.org_id, external_id__in=[row.order_id for _n, row in batch.rows]
-        )
-    }
+    actor: Any, batch: _Batch, *, create: bool, match_by: Sequence[str], source: str
+) -> _Written:
+    written = _Written()
+    contacts, hidden = _resolve_customers(
+        actor, batch, create=create, match_by=match_by, source=source, written=written
+    )
+    existing = _stored_orders(actor.org_id, [row.order_id for _n, row in batch.rows])
     new_orders: list[tuple[Any, ...]] = []
     changed: list[Order] = []
     now = timezone.now()
     for number, row in batch.rows:
         contact_id = contacts.get(row.customer_id)
         if contact_id is None:
-            batch.errors.append(
-                _error(
-                    number,
-                    "customer_id",
-                    _("No customer has the id “%(value)s”; allow new customers to create one.")
-                    % {"value": row.customer_id[:64]},
-                )
+            written.errors.append(
+                _customer_problem(number, row.customer_id, hidden=row.customer_id in hidden)
             )
             continue
         values = {
@@ -184,18 +231,60 @@ def _write_batch(
             order.updated_at = timezone.now()
             changed.append(order)
         else:
-            report.orders_unchanged += 1
+            written.orders_unchanged += 1
     # The bulk path (COPY on PostgreSQL): the ORM's per-object work would cap a large import at
-    # a few thousand rows a second. The database assigns the keys.
-    insert_rows(Order, NEW_ORDER_COLUMNS, new_orders)
+    # a few thousand rows a second. The database assigns the keys. COPY runs on the driver's own
+    # cursor, so its unique violation is turned into Django's IntegrityError here.
+    with connection.wrap_database_errors:
+        insert_rows(Order, NEW_ORDER_COLUMNS, new_orders)
     if changed:
         fields = ["contact_id", "ordered_on", *COMPARED[1:], "updated_at"]
         Order.objects.bulk_update(changed, fields, batch_size=1000)
-    report.orders_created += len(new_orders)
-    report.orders_updated += len(changed)
+    written.orders_created = len(new_orders)
+    written.orders_updated = len(changed)
+    return written
+
+
+def _write_batch_and_count(
+    actor: Any,
+    batch: _Batch,
+    report: OrderImport,
+    *,
+    rows_read: int,
+    create: bool,
+    match_by: Sequence[str],
+) -> None:
+    """Write one batch in one transaction, again from a fresh read after a unique conflict.
+
+    Another import of the same file, or a person adding the same customer, may write an order
+    number or an external id between this batch's read and its insert. The database's unique
+    constraints refuse the second insert; the batch then rolls back (to its savepoint) and reads
+    again, and finds those rows already there, so both imports finish with each row once.
+    """
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                written = _write_batch(
+                    actor, batch, create=create, match_by=match_by, source=report.file_name[:60]
+                )
+                written.add_to(report)
+                report.rows_read += rows_read
+                _record_errors(report, [*batch.errors, *written.errors])
+                report.save()
+            return
+        except IntegrityError:
+            if attempt == MAX_ATTEMPTS:
+                raise ConflictError(
+                    _(
+                        "Other changes to the same orders or customers kept colliding with this "
+                        "import. Run it again: what it has written so far is kept."
+                    )
+                ) from None
 
 
 def _record_errors(report: OrderImport, errors: list[dict[str, Any]]) -> None:
+    """Refused rows in file order, whichever check refused them."""
+    errors = sorted(errors, key=lambda error: error["row"])
     room = MAX_REPORTED_ERRORS - len(report.errors)
     report.errors.extend(errors[: max(room, 0)])
     report.error_count += len(errors)
@@ -227,14 +316,14 @@ def orders_import(
         audit_record(actor=actor, verb="commerce.import.started", target=report)
     try:
         for chunk in _chunks(table.rows, batch_size):
-            batch = _parse(chunk)
-            with transaction.atomic():
-                _write_batch(
-                    actor, batch, create=create_customers, match_by=match_by, report=report
-                )
-                report.rows_read += len(chunk)
-                _record_errors(report, batch.errors)
-                report.save()
+            _write_batch_and_count(
+                actor,
+                _parse(chunk),
+                report,
+                rows_read=len(chunk),
+                create=create_customers,
+                match_by=match_by,
+            )
             if progress:
                 progress(report.rows_read, table.total_rows)
     except BaseException as exc:
@@ -271,4 +360,5 @@ def orders_import(
                 )
             },
         )
+    run_after_order_import(report.pk)
     return report

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.commerce.choices import OrderStatus
 from guanxi.commerce.models import Order, OrderLine, Product
 from guanxi.commerce.rows import CURRENCY, MAX_AMOUNT
-from guanxi.core.errors import PermissionDeniedError, ServiceValidationError
+from guanxi.core.errors import ConflictError, PermissionDeniedError, ServiceValidationError
 from guanxi.customers.models import Contact
 from guanxi.platform.roles import Permission
 from guanxi.platform.services.audit import audit_record
@@ -37,6 +37,11 @@ class LineInput:
     sku: str = ""
     quantity: decimal.Decimal = decimal.Decimal(1)
     unit_price: decimal.Decimal = decimal.Decimal(0)
+
+
+def _order_id_taken() -> ConflictError:
+    message = _("An order with this order id exists already.")
+    return ConflictError(message, field_errors={"order_id": [message]})
 
 
 def _require_writer(actor: Any) -> None:
@@ -97,7 +102,7 @@ def order_create(
         raise _error("customer", _("No such customer."))
     external_id = external_id.strip()[:64]
     if external_id and Order.objects.filter(org_id=actor.org_id, external_id=external_id).exists():
-        raise _error("order_id", _("An order with this order id exists already."))
+        raise _order_id_taken()
     if status not in OrderStatus.values:
         raise _error("status", _("Unknown status."))
     currency = (currency or settings.GUANXI_CURRENCY).upper()
@@ -110,19 +115,26 @@ def order_create(
     total = sum((line.amount for line in built), decimal.Decimal(0)) if built else given
     if total is None or total < 0 or total > MAX_AMOUNT:
         raise _error("amount", _("Give the order's lines or its amount (not negative)."))
-    order = Order.objects.create(
-        org_id=actor.org_id,
-        external_id=external_id,
-        contact=contact,
-        account_id=contact.account_id,
-        ordered_at=ordered_at,
-        ordered_on=timezone.localdate(ordered_at),
-        amount=total.quantize(CENT),
-        currency=currency,
-        store=" ".join(store.split())[:60],
-        channel=" ".join(channel.split())[:60],
-        status=status,
-    )
+    try:
+        # A savepoint: a concurrent request may take the order number after the check above.
+        with transaction.atomic():
+            order = Order.objects.create(
+                org_id=actor.org_id,
+                external_id=external_id,
+                contact=contact,
+                account_id=contact.account_id,
+                ordered_at=ordered_at,
+                ordered_on=timezone.localdate(ordered_at),
+                amount=total.quantize(CENT),
+                currency=currency,
+                store=" ".join(store.split())[:60],
+                channel=" ".join(channel.split())[:60],
+                status=status,
+            )
+    except IntegrityError:
+        if not external_id:
+            raise
+        raise _order_id_taken() from None
     for line in built:
         line.order = order
     OrderLine.objects.bulk_create(built)

@@ -48,6 +48,7 @@ def list_accounts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str
         tag=filters.tag,
         province=filters.province,
         updated_since=filters.updated_since,
+        scope=filters.scope,
     )
     return page_of(accounts, filters, lambda a: account_out(a))
 

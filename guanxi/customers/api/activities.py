@@ -89,7 +89,8 @@ def create_activity(request: HttpRequest, payload: ActivityCreate) -> HttpRespon
             due_at=payload.due_at,
             assignee=owner_for(request, payload.assignee),
         )
-        return 201, ActivityOut.model_validate(activity_out(activity)).model_dump(mode="json")
+        shown = _visible(request).get(pk=activity.pk)
+        return 201, ActivityOut.model_validate(activity_out(shown)).model_dump(mode="json")
 
     return json_response(*idempotent_create(request, create))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -30,6 +30,9 @@ class ListFilters(Schema):
     tag: str = Field("", max_length=40)
     province: str = Field("", max_length=40)
     updated_since: datetime.datetime | None = None
+    scope: Literal["", "mine", "shared", "team"] = Field(
+        "", description="mine, shared (with me as a collaborator) or team"
+    )
 
 
 def get_visible(queryset: Any, public_id: uuid.UUID) -> Any:
@@ -46,13 +49,13 @@ def owner_id_for(request: HttpRequest, username: str) -> int | None:
     return user.pk if user else -1
 
 
-def owner_for(request: HttpRequest, username: str | None) -> User | None:
+def owner_for(request: HttpRequest, username: str | None, *, field: str = "owner") -> Any:
     if username is None:
         return None
     user = User.objects.filter(org_id=request.user.org_id, username=username).first()  # type: ignore[union-attr]
     if user is None:
         raise ServiceValidationError.for_field(
-            "owner", _("No user named “%(name)s”.") % {"name": username[:150]}
+            field, _("No user named “%(name)s”.") % {"name": username[:150]}
         )
     return user
 

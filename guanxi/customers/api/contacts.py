@@ -51,7 +51,8 @@ def _service_fields(request: HttpRequest, payload: Any) -> dict[str, Any]:
 
 def _one(request: HttpRequest, contact_id: uuid.UUID) -> Contact:
     return get_visible(
-        selectors.with_contact_details(selectors.contacts_visible_to(request.user)), contact_id
+        selectors.with_contact_details(selectors.contacts_visible_to(request.user), request.user),
+        contact_id,
     )
 
 
@@ -64,6 +65,7 @@ def list_contacts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str
         tag=filters.tag,
         province=filters.province,
         updated_since=filters.updated_since,
+        scope=filters.scope,
     )
     return page_of(contacts, filters, lambda c: contact_out(c))
 
@@ -81,7 +83,8 @@ def create_contact(request: HttpRequest, payload: ContactCreate) -> HttpResponse
             account_id=contact.account_id,
             exclude_id=contact.pk,
         )
-        return 201, _dump(contact, possible_duplicates=[d.public_id for d in duplicates])
+        shown = _one(request, contact.public_id)
+        return 201, _dump(shown, possible_duplicates=[d.public_id for d in duplicates])
 
     response = json_response(*idempotent_create(request, create))
     return response

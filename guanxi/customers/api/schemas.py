@@ -19,7 +19,9 @@ TagName = Annotated[str, StringConstraints(max_length=40)]
 
 class PhoneIn(Schema):
     number: Annotated[str, StringConstraints(max_length=40)]
-    kind: Annotated[str, StringConstraints(max_length=10)] = "mobile"
+    kind: Annotated[str, StringConstraints(max_length=10)] = Field(
+        "", description="mobile, landline, work, home or other; inferred from the number if empty"
+    )
 
 
 PhoneField = Annotated[str, StringConstraints(max_length=40)] | PhoneIn
@@ -141,8 +143,8 @@ def contact_out(contact: Contact, **extra: Any) -> dict[str, Any]:
             for p in contact.phones.all()
         ],
         emails=[e.email for e in contact.emails.all()],
-        account=contact.account.public_id if contact.account else None,
-        account_name=contact.account.name if contact.account else None,
+        account=contact.shown_account.public_id if contact.shown_account else None,
+        account_name=contact.shown_account.name if contact.shown_account else None,
         **extra,
     )
 
@@ -225,7 +227,7 @@ def activity_out(activity: Activity) -> dict[str, Any]:
         "subject": activity.subject,
         "body": activity.body,
         "contact": activity.contact.public_id if activity.contact else None,
-        "account": activity.account.public_id if activity.account else None,
+        "account": activity.shown_account.public_id if activity.shown_account else None,
         "occurred_at": activity.occurred_at,
         "due_at": activity.due_at,
         "assignee": activity.assignee.username if activity.assignee else None,

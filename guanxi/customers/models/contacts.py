@@ -1,17 +1,26 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guanxi.core.fields import ByteOrderCharField
 from guanxi.customers.choices import AccountRole, EmailKind, Gender, PhoneKind
 from guanxi.customers.models.base import CustomerRecord
+from guanxi.customers.names import SORT_KEY_LENGTH
 
 
 class Contact(CustomerRecord):
     """A person: someone at an account, or a consumer who stands alone."""
 
+    # A colleague added to the account with its contacts also sees the account's people.
+    sharing_parent = ("account", "customers.account")
+
     name = models.CharField(_("name"), max_length=100)
     pinyin = models.CharField(_("pinyin"), max_length=300, blank=True, editable=False)
+    # Pinyin order for the lists (``names.sort_key``), kept by the services like ``pinyin``.
+    sort_key = ByteOrderCharField(max_length=SORT_KEY_LENGTH, db_default="", editable=False)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     account = models.ForeignKey(
         "customers.Account",
@@ -49,6 +58,7 @@ class Contact(CustomerRecord):
         indexes = [
             models.Index(fields=["org", "owner", "-id"], name="customers_contact_owner_idx"),
             models.Index(fields=["account", "name"], name="customers_contact_account_idx"),
+            models.Index(fields=["org", "sort_key"], name="customers_contact_sort_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -60,6 +70,12 @@ class Contact(CustomerRecord):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_account(self) -> Any:
+        """The account, when the viewer may see it (``account_visible`` is annotated by the
+        contact selectors); otherwise nothing, so an invisible company is never named."""
+        return self.account if getattr(self, "account_visible", False) else None
 
 
 class ContactPhone(models.Model):

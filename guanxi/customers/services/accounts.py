@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from guanxi.core.errors import ServiceValidationError
 from guanxi.customers.choices import CompanySize
 from guanxi.customers.models import Account
+from guanxi.customers.names import sort_key
+from guanxi.customers.regions import clean_region_fields
 from guanxi.customers.services import records
 from guanxi.customers.services.search_index import account_reindex
 from guanxi.platform.roles import Permission
@@ -76,8 +78,10 @@ def _account_snapshot(account: Account) -> dict[str, Any]:
 def account_create(*, actor: Any, name: str, tags: Sequence[str] = (), **fields: Any) -> Account:
     records.require_permission(actor, Permission.ADD_CUSTOMERS)
     cleaned = _clean_fields(actor, {"name": name, **fields})
+    clean_region_fields(cleaned)
     owner = cleaned.pop("owner", None) or actor
     account = Account(org_id=actor.org_id, owner=owner, team_id=owner.team_id, **cleaned)
+    account.sort_key = sort_key(account.name)
     account.save()
     account.tags.set(records.resolve_tags(actor.org_id, list(tags)))
     account_reindex(account)
@@ -99,11 +103,12 @@ def account_update(
     tags: Sequence[str] | None = None,
     **fields: Any,
 ) -> Account:
-    records.require_visible(actor, account)
-    records.require_permission(actor, Permission.CHANGE_CUSTOMERS)
+    records.require_can_edit(actor, account)
     account = records.lock_for_update(Account, account)
     records.check_version(account, version)
     cleaned = _clean_fields(actor, fields)
+    clean_region_fields(cleaned, current=account)
+    records.require_can_manage_changes(actor, account, cleaned)
     before = _account_snapshot(account)
     records.apply_changes(account, cleaned)
     if "owner" in cleaned:
@@ -114,6 +119,7 @@ def account_update(
     if not changes:
         return account
     account.version += 1
+    account.sort_key = sort_key(account.name)
     account.save()
     if {"name", "website"} & changes.keys():
         account_reindex(account)

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from guanxi.core.errors import PermissionDeniedError, ServiceValidationError
 from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import Account, Activity, Contact
+from guanxi.customers.notifications import notify_task_assigned
+from guanxi.customers.permissions import can_change_activity
 from guanxi.customers.services import records
 from guanxi.platform.models import User
 from guanxi.platform.roles import Permission
@@ -86,14 +88,13 @@ def activity_create(
         subject=_subject_of(activity),
         changes=diff({}, snapshot(activity, AUDITED_FIELDS)),
     )
+    notify_task_assigned(actor=actor, activity=activity)  # notifications: the assignee hears
     return activity
 
 
 def _require_can_change(actor: Any, activity: Activity) -> None:
     records.require_visible(actor, _subject_of(activity))
-    if actor.pk not in (activity.created_by_id, activity.assignee_id) and not (
-        actor.is_administrator
-    ):
+    if not can_change_activity(actor, activity):
         raise PermissionDeniedError(
             _("Only the author, the assignee or an administrator can change this activity.")
         )
@@ -157,6 +158,8 @@ def activity_update(
         subject=_subject_of(activity),
         changes=changes,
     )
+    if "assignee" in changes:
+        notify_task_assigned(actor=actor, activity=activity)  # notifications: the new assignee
     return activity
 
 

@@ -8,14 +8,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import ServiceValidationError
 from guanxi.customers.choices import AccountRole, Gender, PhoneKind
 from guanxi.customers.models import Account, Contact, ContactEmail, ContactPhone
-from guanxi.customers.names import name_pinyin
-from guanxi.customers.phones import normalize_phone
+from guanxi.customers.names import name_pinyin, sort_key
+from guanxi.customers.phones import inferred_kind, normalize_phone
+from guanxi.customers.regions import clean_region_fields
 from guanxi.customers.services import records
 from guanxi.customers.services.search_index import contact_reindex
 from guanxi.platform.roles import Permission
@@ -64,12 +65,13 @@ def clean_phones(phones: Iterable[PhoneInput]) -> list[tuple[str, str]]:
     cleaned: list[tuple[str, str]] = []
     for index, item in enumerate(phones):
         if isinstance(item, Mapping):
-            number, kind = str(item.get("number", "")), str(item.get("kind") or PhoneKind.MOBILE)
+            number, kind = str(item.get("number", "")), str(item.get("kind") or "")
         else:
-            number, kind = str(item), PhoneKind.MOBILE
-        if kind not in PhoneKind.values:
+            number, kind = str(item), ""
+        if kind and kind not in PhoneKind.values:
             raise _error(f"phones.{index}.kind", _("Unknown phone kind."))
         e164 = normalize_phone(number, field=f"phones.{index}")
+        kind = kind or inferred_kind(e164)
         if e164 not in [n for n, _k in cleaned]:
             cleaned.append((e164, kind))
     if len(cleaned) > MAX_PHONES:
@@ -103,10 +105,26 @@ def _check_external_id(actor: Any, external_id: str, contact: Contact | None = N
     if contact is not None:
         taken = taken.exclude(pk=contact.pk)
     if taken.exists():
-        raise _error(
-            "external_id",
-            _("Another customer already has the external id “%(value)s”.") % {"value": external_id},
-        )
+        raise _external_id_taken(external_id)
+
+
+def _external_id_taken(external_id: str) -> ServiceValidationError:
+    return _error(
+        "external_id",
+        _("Another customer already has the external id “%(value)s”.") % {"value": external_id},
+    )
+
+
+def _save_holding_external_id(contact: Contact) -> None:
+    """Back :func:`_check_external_id` with the unique constraint: a concurrent save of the same
+    id passes the check and then fails here (in a savepoint), with the same answer."""
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:
+        if not contact.external_id:
+            raise
+        raise _external_id_taken(contact.external_id) from None
 
 
 def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
@@ -168,6 +186,7 @@ def contact_create(
 ) -> Contact:
     records.require_permission(actor, Permission.ADD_CUSTOMERS)
     cleaned = _clean_fields(actor, {"name": name, **fields})
+    clean_region_fields(cleaned)
     clean_phone_list = clean_phones(phones)
     clean_email_list = clean_emails(emails)
     _check_external_id(actor, cleaned.get("external_id") or "")
@@ -176,7 +195,8 @@ def contact_create(
     if not contact.account_id:
         contact.account_role = ""
     contact.pinyin = name_pinyin(contact.name)
-    contact.save()
+    contact.sort_key = sort_key(contact.name)
+    _save_holding_external_id(contact)
     _write_phones_and_emails(contact, clean_phone_list, clean_email_list)
     contact.tags.set(records.resolve_tags(actor.org_id, list(tags)))
     contact_reindex(contact, phones=[n for n, _k in clean_phone_list], emails=clean_email_list)
@@ -201,11 +221,12 @@ def contact_update(
     **fields: Any,
 ) -> Contact:
     """Apply a partial change; fields not given stay as they are."""
-    records.require_visible(actor, contact)
-    records.require_permission(actor, Permission.CHANGE_CUSTOMERS)
+    records.require_can_edit(actor, contact)
     contact = records.lock_for_update(Contact, contact)
     records.check_version(contact, version)
     cleaned = _clean_fields(actor, fields)
+    clean_region_fields(cleaned, current=contact)
+    records.require_can_manage_changes(actor, contact, cleaned)
     if "external_id" in cleaned:
         _check_external_id(actor, cleaned["external_id"] or "", contact)
     before = _contact_snapshot(contact)
@@ -215,6 +236,7 @@ def contact_update(
     if not contact.account_id:
         contact.account_role = ""
     contact.pinyin = name_pinyin(contact.name)
+    contact.sort_key = sort_key(contact.name)
     if phones is not None or emails is not None:
         new_phones = (
             clean_phones(phones)
@@ -232,7 +254,7 @@ def contact_update(
     if not changes:
         return contact
     contact.version += 1
-    contact.save()
+    _save_holding_external_id(contact)
     if {"name", "phones", "emails"} & changes.keys():
         contact_reindex(contact, phones=after["phones"], emails=after["emails"])
     audit_record(actor=actor, verb="customers.contact.updated", target=contact, changes=changes)

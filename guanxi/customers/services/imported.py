@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.bulk import insert_rows
 from guanxi.customers import search
-from guanxi.customers.choices import EmailKind, PhoneKind
+from guanxi.customers.choices import EmailKind
 from guanxi.customers.models import Contact, ContactEmail, ContactPhone, ContactSearchToken
-from guanxi.customers.names import name_pinyin
+from guanxi.customers.names import name_pinyin, sort_key
+from guanxi.customers.phones import inferred_kind
 from guanxi.customers.services import records
 from guanxi.platform.models import AuditEvent
 from guanxi.platform.roles import Permission
@@ -81,6 +82,7 @@ def contacts_create_imported(
                 team_id=actor.team_id,
                 name=name,
                 pinyin=name_pinyin(name),
+                sort_key=sort_key(name),
                 external_id=customer.external_id,
                 source=customer.source[:60],
             )
@@ -94,7 +96,7 @@ def contacts_create_imported(
     events: list[tuple[Any, ...]] = []
     for contact, customer in zip(contacts, customers, strict=True):
         if customer.phone:
-            phones.append((contact.pk, customer.phone, PhoneKind.MOBILE, 0))
+            phones.append((contact.pk, customer.phone, inferred_kind(customer.phone), 0))
         if customer.email:
             emails.append((contact.pk, customer.email, EmailKind.WORK, 0))
         keys.extend(

@@ -1,50 +1,68 @@
-"""Helpers shared by the account and contact services: versions, tags, owner, soft delete."""
+"""Helpers shared by the account and contact services: write access, owner, tags, deletes.
+
+The generic pieces (version checks, row locks, soft delete) live in ``core.concurrency`` and
+``platform.records`` for every domain; they are re-exported here so the customer services read
+``records.check_version(...)`` and so on from one place.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
-from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanxi.core.errors import (
-    NotFoundError,
-    PermissionDeniedError,
-    ServiceValidationError,
-    StaleVersionError,
-)
+from guanxi.core.concurrency import apply_changes, check_version, lock_for_update
+from guanxi.core.errors import PermissionDeniedError, ServiceValidationError
 from guanxi.customers.models import Tag
+from guanxi.platform import records as platform_records
 from guanxi.platform.models import User
+from guanxi.platform.records import require_permission, require_visible, restore
 from guanxi.platform.roles import Permission
-from guanxi.platform.services.audit import audit_record
-from guanxi.platform.visibility import Visibility, can_manage, can_see
+from guanxi.platform.visibility import Visibility, can_edit, can_manage
+
+__all__ = [
+    "apply_changes",
+    "check_version",
+    "clean_record_fields",
+    "lock_for_update",
+    "require_can_edit",
+    "require_can_manage_changes",
+    "require_permission",
+    "require_visible",
+    "resolve_owner",
+    "resolve_tags",
+    "restore",
+    "soft_delete",
+    "validate_visibility",
+]
 
 MAX_TAGS = 20
 
 
-def require_permission(actor: Any, permission: str) -> None:
-    if actor is None or not actor.has_role_permission(permission):
-        raise PermissionDeniedError(_("You do not have permission to do this."))
+def require_can_edit(actor: Any, record: Any) -> None:
+    """Write access to the record's own fields (seeing a read-only shared record is not enough)."""
+    require_visible(actor, record)
+    require_permission(actor, Permission.CHANGE_CUSTOMERS)
+    if not can_edit(actor, record):
+        raise PermissionDeniedError(
+            _("This customer is shared with you read-only; ask its owner for write access.")
+        )
 
 
-def require_visible(actor: Any, record: Any) -> None:
-    if not can_see(actor, record):
-        raise NotFoundError(_("No such record."))
-
-
-def check_version(record: Any, expected: int | None) -> None:
-    """Refuse a stale edit: the caller must say which version it edited."""
-    if expected is not None and expected != record.version:
-        raise StaleVersionError(
+def require_can_manage_changes(actor: Any, record: Any, cleaned: dict[str, Any]) -> None:
+    """Changing the owner or who may see a record is for those who manage it, not every editor."""
+    changing = []
+    if "owner" in cleaned and record.owner_id != cleaned["owner"].pk:
+        changing.append("owner")
+    if "visibility" in cleaned and record.visibility != cleaned["visibility"]:
+        changing.append("visibility")
+    if changing and not can_manage(actor, record):
+        raise PermissionDeniedError(
             _(
-                "Someone else changed this record (now version %(current)s, you edited version "
-                "%(expected)s). Reload it and apply your change again."
-            )
-            % {"current": record.version, "expected": expected},
-            current_version=record.version,
+                "Only the owner, their manager or an administrator can change the owner or who "
+                "can see this record."
+            ),
+            field_errors={name: [_("You may not change this.")] for name in changing},
         )
 
 
@@ -78,44 +96,6 @@ def resolve_tags(org_id: int, names: list[str] | None) -> list[Tag]:
         if name not in existing:
             existing[name], _created = Tag.objects.get_or_create(org_id=org_id, name=name)
     return [existing[name] for name in cleaned]
-
-
-def lock_for_update(model: type[models.Model], record: Any) -> Any:
-    """Re-read the row under a write lock so that two edits queue instead of overwriting."""
-    return model._default_manager.select_for_update().get(pk=record.pk)
-
-
-def soft_delete(*, actor: Any, record: Any, verb: str) -> None:
-    require_visible(actor, record)
-    if not can_manage(actor, record) or not actor.has_role_permission(Permission.DELETE_CUSTOMERS):
-        raise PermissionDeniedError(
-            _("Only the owner, their manager or an administrator can delete this record.")
-        )
-    if record.deleted_at is not None:
-        return
-    record.deleted_at = timezone.now()
-    record.version += 1
-    record.save(update_fields=["deleted_at", "version", "updated_at"])
-    audit_record(actor=actor, verb=verb, target=record)
-
-
-def restore(*, actor: Any, record: Any, verb: str) -> None:
-    require_visible(actor, record)
-    if not can_manage(actor, record):
-        raise PermissionDeniedError(
-            _("Only the owner, their manager or an administrator can restore this record.")
-        )
-    if record.deleted_at is None:
-        return
-    if record.deleted_at < timezone.now() - timedelta(days=settings.GUANXI_SOFT_DELETE_DAYS):
-        raise ServiceValidationError(
-            _("Deleted records can be restored for %(days)s days; this one is older.")
-            % {"days": settings.GUANXI_SOFT_DELETE_DAYS}
-        )
-    record.deleted_at = None
-    record.version += 1
-    record.save(update_fields=["deleted_at", "version", "updated_at"])
-    audit_record(actor=actor, verb=verb, target=record)
 
 
 def clean_record_fields(
@@ -152,11 +132,7 @@ def clean_record_fields(
     return cleaned
 
 
-def apply_changes(record: Any, changes: dict[str, Any]) -> list[str]:
-    """Set the given attributes; returns the names of the fields that really changed."""
-    changed = []
-    for name, value in changes.items():
-        if getattr(record, name) != value:
-            setattr(record, name, value)
-            changed.append(name)
-    return changed
+def soft_delete(*, actor: Any, record: Any, verb: str) -> None:
+    platform_records.soft_delete(
+        actor=actor, record=record, verb=verb, permission=Permission.DELETE_CUSTOMERS
+    )

@@ -24,6 +24,7 @@ from guanxi.customers.views.records import (
     delete_record,
     list_filters,
     render_list,
+    require_form_access,
     restore_record,
 )
 
@@ -46,7 +47,7 @@ def account_suggest_view(request: HttpRequest) -> HttpResponse:
     """Up to ten visible accounts matching what was typed, as ``<datalist>`` options."""
     typed = request.GET.get("account_name", "")[:100]
     ids = selectors.account_search_ids(request.user, typed, limit=10)
-    accounts = selectors.accounts_visible_to(request.user).filter(pk__in=ids).order_by("name")
+    accounts = selectors.accounts_visible_to(request.user).filter(pk__in=ids).order_by("sort_key")
     return render(request, "customers/account_options.html", {"accounts": accounts})
 
 
@@ -82,7 +83,13 @@ def _initial(account: Account) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def account_form_view(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
     account = _get_account(request, public_id) if public_id else None
-    form = AccountForm(request.POST or None, initial=_initial(account) if account else None)
+    require_form_access(request, account)
+    form = AccountForm(
+        request.POST or None,
+        initial=_initial(account) if account else None,
+        user=request.user,
+        record=account,
+    )
     duplicates: list[Account] = []
     if request.method == "POST" and form.is_valid():
         duplicates = selectors.account_duplicates(

@@ -26,13 +26,16 @@ from guanxi.customers.views.records import (
     delete_record,
     list_filters,
     render_list,
+    require_form_access,
     restore_record,
 )
 
 
 def _get_contact(request: HttpRequest, public_id: str, *, deleted: bool = False) -> Contact:
     contact = (
-        selectors.with_contact_details(selectors.contacts_visible_to(request.user, deleted=deleted))
+        selectors.with_contact_details(
+            selectors.contacts_visible_to(request.user, deleted=deleted), request.user
+        )
         .filter(public_id=public_id)
         .first()
     )
@@ -68,9 +71,9 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
 def _duplicates(request: HttpRequest, form: ContactForm, exclude_id: int | None) -> list[Contact]:
     fields = form.service_fields()
     phones = []
-    for raw in fields["phones"]:
+    for row in fields["phones"]:
         try:
-            phones.append(normalize_phone(raw))
+            phones.append(normalize_phone(row["number"]))
         except GuanxiError:
             continue
     account = form.cleaned_data.get("account_obj")
@@ -100,6 +103,10 @@ def _resolve_account(request: HttpRequest, form: ContactForm) -> bool:
 def _save(request: HttpRequest, form: ContactForm, contact: Contact | None) -> Contact | None:
     fields = form.service_fields()
     fields["account"] = fields.pop("account_obj", None)
+    hidden_account = contact is not None and contact.account_id and not contact.shown_account
+    if hidden_account and fields["account"] is None:
+        # The form could not show a company this user may not see: leave the link alone.
+        del fields["account"]
     try:
         if contact is None:
             return contact_create(actor=request.user, **fields)
@@ -133,7 +140,7 @@ def _initial(contact: Contact) -> dict[str, Any]:
         "phones": "\n".join(p.number for p in contact.phones.all()),
         "emails": "\n".join(e.email for e in contact.emails.all()),
         "tags": ", ".join(t.name for t in contact.tags.all()),
-        "account_name": contact.account.name if contact.account else "",
+        "account_name": contact.shown_account.name if contact.shown_account else "",
     }
 
 
@@ -142,7 +149,8 @@ def _initial(contact: Contact) -> dict[str, Any]:
 def contact_form_view(request: HttpRequest, public_id: str | None = None) -> HttpResponse:
     contact = _get_contact(request, public_id) if public_id else None
     initial = _initial(contact) if contact else {"account_name": request.GET.get("account", "")}
-    form = ContactForm(request.POST or None, initial=initial)
+    require_form_access(request, contact)
+    form = ContactForm(request.POST or None, initial=initial, user=request.user, record=contact)
     duplicates: list[Contact] = []
     if request.method == "POST" and form.is_valid() and _resolve_account(request, form):
         duplicates = _duplicates(request, form, contact.pk if contact else None)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -14,10 +15,20 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import GuanxiError
 from guanxi.core.htmx import is_htmx
+from guanxi.customers.regions import province_name
+from guanxi.customers.selectors import SCOPES
+from guanxi.platform.roles import Permission
 from guanxi.platform.selectors import active_users
+from guanxi.platform.visibility import can_edit, can_manage
 
 PAGE_SIZE = 25
-SORT_FIELDS = {"name": "name", "-name": "-name", "updated": "updated_at", "-updated": "-updated_at"}
+# Names sort by the stored pinyin key (``names.sort_key``): 阿里, 李娜, 王芳, 张伟, Zoe.
+SORT_FIELDS = {
+    "name": "sort_key",
+    "-name": "-sort_key",
+    "updated": "updated_at",
+    "-updated": "-updated_at",
+}
 
 
 def list_filters(request: HttpRequest) -> dict[str, Any]:
@@ -27,8 +38,9 @@ def list_filters(request: HttpRequest) -> dict[str, Any]:
         "q": request.GET.get("q", "")[:100],
         "owner_id": int(owner) if owner.isdigit() else None,
         "tag": request.GET.get("tag", "")[:40],
-        "province": request.GET.get("province", "")[:40],
+        "province": province_name(request.GET.get("province", "")[:40]),
         "deleted": request.GET.get("deleted") == "1",
+        "scope": scope if (scope := request.GET.get("scope", "")) in SCOPES else "",
     }
 
 
@@ -62,10 +74,29 @@ def render_list(
     return render(request, template + "#results" if is_htmx(request) else template, context)
 
 
+def require_form_access(request: HttpRequest, record: Any) -> None:
+    """Refuse the form before it is filled in, not after: creating needs the permission to
+    add customers, editing needs write access to this record."""
+    user: Any = request.user
+    if record is None:
+        allowed = user.has_role_permission(Permission.ADD_CUSTOMERS)
+    else:
+        allowed = user.has_role_permission(Permission.CHANGE_CUSTOMERS) and can_edit(user, record)
+    if not allowed:
+        raise PermissionDenied
+
+
+def require_can_delete(request: HttpRequest, record: Any) -> None:
+    user: Any = request.user
+    if not (user.has_role_permission(Permission.DELETE_CUSTOMERS) and can_manage(user, record)):
+        raise PermissionDenied
+
+
 def delete_record(
     request: HttpRequest, record: Any, *, kind: str, delete: Callable[..., None]
 ) -> HttpResponse:
     """GET asks for confirmation; POST deletes and offers an undo on the list page."""
+    require_can_delete(request, record)
     if request.method != "POST":
         return render(request, "customers/confirm_delete.html", {"record": record, "kind": kind})
     try:

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import TimestampedModel
+from guanxi.platform.visibility import OrganizationSharing
 
 
 class Organization(TimestampedModel):
@@ -11,6 +12,12 @@ class Organization(TimestampedModel):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    customer_sharing = models.CharField(
+        _("customers shared with the organisation are"),
+        max_length=10,
+        choices=OrganizationSharing.choices,
+        default=OrganizationSharing.READ,
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -23,13 +30,10 @@ class Organization(TimestampedModel):
 class Team(TimestampedModel):
     org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(_("name"), max_length=120)
-    manager = models.ForeignKey(
-        "platform.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="managed_teams",
-        verbose_name=_("manager"),
+    # A team may have several managers (a shop's owner and its floor manager); each sees and may
+    # hand over every record of the team. The related name is what visibility reads.
+    managers = models.ManyToManyField(
+        "platform.User", blank=True, related_name="managed_teams", verbose_name=_("managers")
     )
 
     class Meta:

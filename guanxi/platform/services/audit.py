@@ -38,7 +38,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     }
 
 
-def audit_record(
+def audit_event(
     *,
     actor: Any,
     verb: str,
@@ -47,8 +47,9 @@ def audit_record(
     subject: models.Model | None = None,
     org_id: int | None = None,
 ) -> AuditEvent:
+    """An audit row, not yet saved: the one way every writer (single or bulk) builds them."""
     subject = subject if subject is not None else target
-    return AuditEvent.objects.create(
+    return AuditEvent(
         org_id=org_id if org_id is not None else getattr(target, "org_id", None),
         actor=actor if getattr(actor, "pk", None) else None,
         verb=verb,
@@ -59,3 +60,38 @@ def audit_record(
         subject_id=subject.pk,
         changes=dict(changes or {}),
     )
+
+
+def audit_record(
+    *,
+    actor: Any,
+    verb: str,
+    target: models.Model,
+    changes: Mapping[str, Any] | None = None,
+    subject: models.Model | None = None,
+    org_id: int | None = None,
+) -> AuditEvent:
+    event = audit_event(
+        actor=actor, verb=verb, target=target, changes=changes, subject=subject, org_id=org_id
+    )
+    event.save()
+    return event
+
+
+AUDIT_BATCH = 2000
+
+
+def audit_bulk(events: Iterable[AuditEvent]) -> int:
+    """Save many audit rows built by :func:`audit_event` in batches (imports, purges)."""
+    saved = 0
+    batch: list[AuditEvent] = []
+    for event in events:
+        batch.append(event)
+        if len(batch) == AUDIT_BATCH:
+            AuditEvent.objects.bulk_create(batch)
+            saved += len(batch)
+            batch = []
+    if batch:
+        AuditEvent.objects.bulk_create(batch)
+        saved += len(batch)
+    return saved

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guanxi.core.errors import GuanxiError
 from guanxi.core.pagination import paginate_by_id
+from guanxi.platform.changes import describe_events
 from guanxi.platform.forms import ApiTokenForm
 from guanxi.platform.models import ApiToken
 from guanxi.platform.roles import Permission
@@ -64,5 +65,5 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "platform/audit_log.html",
-        {"page": page, "verb": request.GET.get("verb", "")},
+        {"page": page, "events": describe_events(page.items), "verb": request.GET.get("verb", "")},
     )

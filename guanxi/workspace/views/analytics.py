@@ -6,16 +6,20 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics.explain import fit_message_text
-from guanxi.analytics.report import latest_refresh
 from guanxi.analytics.selectors import DashboardFilter, FilterChoices, filter_choices
 from guanxi.platform.roles import Permission
 from guanxi.workspace import dashboards
+from guanxi.workspace.views.analytics_refresh import (
+    latest_and_finished,
+    refresh_status_context,
+)
 
 TEMPLATE = "workspace/analytics.html"
 
@@ -49,18 +53,20 @@ class AnalyticsFilterForm(forms.Form):
         return DashboardFilter(data["store"], data["channel"], data["start"], data["end"])
 
 
-def _without_export(request: HttpRequest) -> str:
+def _without(request: HttpRequest, *names: str) -> str:
     query = request.GET.copy()
-    query.pop("export", None)
+    for name in names:
+        query.pop(name, None)
     return query.urlencode()
 
 
 @login_required
-def analytics_view(request: HttpRequest) -> HttpResponse:
+def analytics_view(request: HttpRequest) -> HttpResponseBase:
     """Charts of the latest refresh over the customers the user may see (``?export=`` → CSV)."""
     user: Any = request.user
-    refresh = latest_refresh(user.org_id)
+    attempt, refresh = latest_and_finished(user.org_id)
     can_import = user.has_role_permission(Permission.IMPORT_ORDERS)
+    status = {"status": refresh_status_context(user, attempt, refresh.pk if refresh else None)}
     export = request.GET.get("export", "")
     refused = HttpResponseBadRequest(
         gettext("No such chart, no scores yet, or the filter is not valid."),
@@ -70,11 +76,13 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
         return (
             refused
             if export
-            else render(request, TEMPLATE, {"refresh": None, "can_import_orders": can_import})
+            else render(
+                request, TEMPLATE, {"refresh": None, "can_import_orders": can_import, **status}
+            )
         )
     form = AnalyticsFilterForm(request.GET, choices=filter_choices(user))
     if not form.is_valid():
-        context = {"refresh": refresh, "form": form, "can_import_orders": can_import}
+        context = {"refresh": refresh, "form": form, "can_import_orders": can_import, **status}
         return refused if export else render(request, TEMPLATE, context)
     selected = form.selected()
     if export:
@@ -87,9 +95,11 @@ def analytics_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "board": board,
         "charts": dashboards.chart_data(board, refresh.thresholds),
+        "churn": dashboards.churn_page(user, selected, request.GET.get("churn_page")),
         "filtered": selected.is_active,
-        "query": _without_export(request),
+        "query": _without(request, "export", "churn_page"),
         "can_import_orders": can_import,
+        **status,
         "fit_messages": [fit_message_text(m) for m in refresh.messages],
     }
     return render(request, TEMPLATE, context)

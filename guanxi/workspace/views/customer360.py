@@ -14,7 +14,10 @@ from guanxi.core.htmx import is_htmx
 from guanxi.customers import selectors
 from guanxi.customers.forms import ActivityForm
 from guanxi.customers.panels import panels_for
-from guanxi.platform.visibility import can_manage
+from guanxi.customers.permissions import can_change_activity
+from guanxi.platform.roles import Permission
+from guanxi.platform.selectors import active_users, collaborators_of
+from guanxi.platform.visibility import can_edit, can_manage
 
 
 def _panels(request: HttpRequest, kind: str, record: Any) -> list[dict[str, Any]]:
@@ -35,16 +38,26 @@ def _before(request: HttpRequest) -> datetime.datetime | None:
 
 
 def _render(request: HttpRequest, kind: str, record: Any, extra: dict[str, Any]) -> HttpResponse:
-    entries, next_before = selectors.timeline(record, before=_before(request))
+    user: Any = request.user
+    entries, next_before = selectors.timeline(user, record, before=_before(request))
     context = {
         "record": record,
         "kind": kind,
         "timeline": entries,
         "next_before": next_before.isoformat() if next_before else "",
-        "open_tasks": list(selectors.open_tasks_of_customer(record)[:20]),
+        "open_tasks": [
+            (task, can_change_activity(user, task))
+            for task in selectors.open_tasks_of_customer(user, record)[:20]
+        ],
         "activity_form": ActivityForm(initial={"kind": "note"}),
         "panels": _panels(request, kind, record),
-        "can_manage": can_manage(request.user, record),
+        "can_manage": can_manage(user, record),
+        "can_edit": can_edit(user, record)
+        and user.has_role_permission(Permission.CHANGE_CUSTOMERS),
+        "can_add_contact": user.has_role_permission(Permission.ADD_CUSTOMERS),
+        "can_add_activity": user.has_role_permission(Permission.ADD_ACTIVITIES),
+        "collaborators": list(collaborators_of(record)),
+        "colleagues": active_users(user.org_id),
         **extra,
     }
     template = f"workspace/{kind}_360.html"
@@ -56,7 +69,7 @@ def _render(request: HttpRequest, kind: str, record: Any, extra: dict[str, Any])
 @login_required
 def contact_360_view(request: HttpRequest, public_id: str) -> HttpResponse:
     contact = (
-        selectors.with_contact_details(selectors.contacts_visible_to(request.user))
+        selectors.with_contact_details(selectors.contacts_visible_to(request.user), request.user)
         .filter(public_id=public_id)
         .first()
     )
@@ -77,6 +90,6 @@ def account_360_view(request: HttpRequest, public_id: str) -> HttpResponse:
     if account is None:
         raise Http404
     people = selectors.with_contact_details(
-        selectors.contacts_visible_to(request.user).filter(account=account)
-    ).order_by("name")[:100]
+        selectors.contacts_visible_to(request.user).filter(account=account), request.user
+    ).order_by("sort_key")[:100]
     return _render(request, "account", account, {"people": list(people)})

@@ -14,7 +14,7 @@ from guanxi.platform.progress import ProgressBar
 from guanxi.platform.services.users import (
     default_organization,
     team_create,
-    team_set_manager,
+    team_set_managers,
     user_create,
 )
 
@@ -52,8 +52,8 @@ class Command(BaseCommand):
                 first_name=spec["first_name"],
                 last_name=spec["last_name"],
             )
-            if spec["role"] == "manager" and team.manager_id is None:
-                team_set_manager(actor=None, team=team, manager=user)
+            if spec["role"] == "manager" and not team.managers.exists():
+                team_set_managers(actor=None, team=team, managers=[user])
         owner_ids = list(User.objects.filter(org=org, is_active=True).values_list("pk", flat=True))
         started = time.monotonic()
         bar = ProgressBar.for_command(self, "demo")

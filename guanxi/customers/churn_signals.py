@@ -1,8 +1,9 @@
-"""Service signals for the churn warning (open complaints, low satisfaction), from other modules.
+"""Churn signals from other modules (open complaints, low satisfaction, broken promises).
 
-The service module registers a provider in its ``AppConfig.ready()``; analytics asks every
-provider about the customers it scores and adds their reasons. Without a provider there are no
-service reasons, and nothing else changes.
+The registry lives with the customers, below every module that has signals (service, sales) and
+below analytics, which reads it: a module registers a provider in its ``AppConfig.ready()``
+without importing up the layers. Analytics asks every provider about the customers it scores and
+adds their reasons. Without a provider there are no such reasons, and nothing else changes.
 """
 
 from __future__ import annotations

@@ -1,0 +1,50 @@
+"""Orders in the customers' purge / merge / erase registry.
+
+An order is a fact about the business (revenue, stock, tax) whatever becomes of the customer: it
+is never deleted with one. On purge and erasure it stays without its customer (it holds no
+personal data of its own: amount, day, store, channel), so totals and analytics stay right; on a
+merge it follows the customer. ``Order.contact`` and ``Order.account`` are ``SET_NULL`` for the
+same reason, should a customer ever be deleted outside the registry.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from guanxi.commerce.models import Order
+from guanxi.customers.registry import (
+    REPOINTED,
+    UNLINKED,
+    Counts,
+    CustomerRef,
+    Merge,
+    RelatedRows,
+    register_related_rows,
+)
+
+
+def orders_keep_unlinked(customer: CustomerRef) -> Counts:
+    """``updated_at`` moves so that API clients syncing with ``updated_since`` see the change."""
+    unlinked = Order.objects.filter(**{f"{customer.field}_id": customer.pk}).update(
+        **{customer.field: None}, updated_at=timezone.now()
+    )
+    return {UNLINKED: unlinked}
+
+
+def orders_follow_the_merge(merge: Merge) -> Counts:
+    field = merge.source.field
+    moved = Order.objects.filter(**{f"{field}_id": merge.source.pk}).update(
+        **{f"{field}_id": merge.target.pk}, updated_at=timezone.now()
+    )
+    return {REPOINTED: moved}
+
+
+def register() -> None:
+    register_related_rows(
+        RelatedRows(
+            label="commerce.order",
+            on_purge=orders_keep_unlinked,
+            on_merge=orders_follow_the_merge,
+            on_erase=orders_keep_unlinked,
+        )
+    )

@@ -1,0 +1,157 @@
+"""What the customers app hands over when a colleague leaves: accounts, contacts, open tasks.
+
+Accounts move first, so that a contact can follow its account's new owner and a task the new
+owner of its customer; what has no such owner among the targets is spread round-robin. Deleted
+records stay where they are (they are not work anyone must pick up); whoever restores one can
+change its owner.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from guanxi.customers.choices import ActivityKind
+from guanxi.customers.models import Account, Activity, Contact
+from guanxi.platform.handover import Handover, HandoverKind, register_handover_kind
+from guanxi.platform.models import User
+from guanxi.platform.services.audit import audit_record
+from guanxi.platform.services.sharing import collaborators_grant_read
+from guanxi.platform.verbs import register_verb_labels
+
+VERB_LABELS = {
+    "customers.account.handed_over": gettext_noop("Account handed over"),
+    "customers.contact.handed_over": gettext_noop("Contact handed over"),
+    "customers.activity.handed_over": gettext_noop("Task handed over"),
+}
+
+
+def _owned(model: Any, user: User) -> QuerySet[Any]:
+    return model.objects.filter(org_id=user.org_id, owner=user, deleted_at__isnull=True)
+
+
+def _open_tasks(user: User) -> QuerySet[Activity]:
+    return Activity.objects.filter(
+        org_id=user.org_id,
+        assignee=user,
+        kind=ActivityKind.TASK,
+        done_at__isnull=True,
+        deleted_at__isnull=True,
+    )
+
+
+def _locked_ids(queryset: QuerySet[Any]) -> list[int]:
+    """Lock the rows first (no joins, so PostgreSQL accepts FOR UPDATE), then read them."""
+    return list(queryset.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
+def _move_records(
+    handover: Handover, model: Any, verb: str, preferred_owner: Any
+) -> dict[int, int]:
+    """Owner and team to the new owner, version + 1, one audit event per record."""
+    records = model.objects.filter(pk__in=_locked_ids(_owned(model, handover.from_user)))
+    by_owner: dict[int, list[Any]] = defaultdict(list)
+    for record in records.order_by("pk"):
+        new_owner = handover.owner_for(preferred_owner(record))
+        by_owner[new_owner.pk].append(record)
+        audit_record(
+            actor=handover.actor,
+            verb=verb,
+            target=record,
+            changes={
+                **handover.owner_change(new_owner),
+                "version": {"before": record.version, "after": record.version + 1},
+            },
+        )
+    owners = {user.pk: user for user in handover.to_users}
+    for owner_pk, moved in by_owner.items():
+        model.objects.filter(pk__in=[record.pk for record in moved]).update(
+            owner_id=owner_pk,
+            team_id=owners[owner_pk].team_id,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+    if handover.keep_access:
+        collaborators_grant_read(
+            actor=handover.actor,
+            org_id=handover.from_user.org_id,  # type: ignore[arg-type]
+            record_type=model._meta.label_lower,
+            record_ids=[record.pk for moved in by_owner.values() for record in moved],
+            user=handover.from_user,
+        )
+    return {owner_pk: len(moved) for owner_pk, moved in by_owner.items()}
+
+
+def move_accounts(handover: Handover) -> dict[int, int]:
+    return _move_records(handover, Account, "customers.account.handed_over", lambda _r: None)
+
+
+def move_contacts(handover: Handover) -> dict[int, int]:
+    account_owners = dict(
+        Account.objects.filter(
+            contacts__owner=handover.from_user, contacts__deleted_at__isnull=True
+        ).values_list("pk", "owner_id")
+    )
+    return _move_records(
+        handover,
+        Contact,
+        "customers.contact.handed_over",
+        lambda contact: account_owners.get(contact.account_id),
+    )
+
+
+def move_open_tasks(handover: Handover) -> dict[int, int]:
+    ids = _locked_ids(_open_tasks(handover.from_user))
+    tasks = Activity.objects.filter(pk__in=ids).select_related("contact", "account")
+    by_owner: dict[int, list[int]] = defaultdict(list)
+    for task in tasks.order_by("pk"):
+        customer = task.contact if task.contact_id else task.account
+        new_owner = handover.owner_for(customer.owner_id if customer else None)
+        by_owner[new_owner.pk].append(task.pk)
+        audit_record(
+            actor=handover.actor,
+            verb="customers.activity.handed_over",
+            target=task,
+            subject=customer,
+            changes={
+                "assignee": handover.owner_change(new_owner)["owner"],
+                "version": {"before": task.version, "after": task.version + 1},
+            },
+        )
+    for owner_pk, moved in by_owner.items():
+        Activity.objects.filter(pk__in=moved).update(
+            assignee_id=owner_pk, version=F("version") + 1, updated_at=timezone.now()
+        )
+    return {owner_pk: len(moved) for owner_pk, moved in by_owner.items()}
+
+
+def register_handover_kinds() -> None:
+    register_verb_labels(VERB_LABELS)
+    register_handover_kind(
+        HandoverKind(
+            key="accounts",
+            label=gettext_noop("Accounts"),
+            count=lambda user: _owned(Account, user).count(),
+            move=move_accounts,
+        )
+    )
+    register_handover_kind(
+        HandoverKind(
+            key="contacts",
+            label=gettext_noop("Contacts"),
+            count=lambda user: _owned(Contact, user).count(),
+            move=move_contacts,
+        )
+    )
+    register_handover_kind(
+        HandoverKind(
+            key="tasks",
+            label=gettext_noop("Open tasks"),
+            count=lambda user: _open_tasks(user).count(),
+            move=move_open_tasks,
+        )
+    )
