@@ -190,7 +190,7 @@ def test_scores_api_shows_only_visible_customers(
     assert names(people.owner, at_risk=False) == ["李娜", "王芳"]
     one = api_for(people.owner).get("/api/v1/scores", {"customer": str(shop["regular"].public_id)})
     item = one.json()["items"][0]
-    assert (item["rfm"], item["grid_cell"], item["historical_value"]) == ("131", "D", 200.0)
+    assert (item["rfm"], item["grid_cell"], item["historical_value"]) == ("131", "D", "200.00")
     assert (
         api_for(people.outsider)
         .get("/api/v1/scores", {"customer": str(shop["once"].public_id)})

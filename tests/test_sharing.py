@@ -477,3 +477,142 @@ def test_handover_can_keep_the_old_owner_as_a_reader(people, api_for):
     assert can_see(owner, account)
     api = api_for(people.owner)
     assert api.patch(f"/api/v1/contacts/{private.public_id}", {"version": 2, "title": "x"}).status_code == 403
+
+
+def test_roles_are_composed_from_each_domains_permissions(db):
+    from guanxi.platform.roles import role_permissions
+
+    assert sorted(role_permissions(Role.SALES_REP)) == [
+        "activities.add",
+        "customers.add",
+        "customers.change",
+        "customers.delete",
+        "customers.view",
+        "platform.use_api",
+    ]
+    assert sorted(role_permissions(Role.MANAGER)) == [
+        "activities.add",
+        "analytics.refresh",
+        "audit.view",
+        "commerce.import_orders",
+        "customers.add",
+        "customers.change",
+        "customers.delete",
+        "customers.view",
+        "platform.use_api",
+    ]
+    assert sorted(role_permissions(Role.READ_ONLY)) == ["customers.view", "platform.use_api"]
+    assert "platform.manage_users" in role_permissions(Role.ADMINISTRATOR)
+    assert "platform.manage_users" not in role_permissions(Role.MANAGER)
+
+
+# --- found in review -------------------------------------------------------------------------
+
+
+def test_a_task_goes_only_to_a_colleague_who_sees_its_customer(people, private_contact, english):
+    from guanxi.core.errors import ServiceValidationError
+
+    with pytest.raises(ServiceValidationError) as refused:
+        activity_create(
+            actor=people.owner,
+            kind="task",
+            subject="离婚咨询回访",
+            contact=private_contact,
+            assignee=people.outsider,
+        )
+    assert refused.value.field_errors == {"assignee": ["outsider cannot see this customer."]}
+    assert private_contact.activities.count() == 0
+    from guanxi.platform.notifications.models import Notification
+
+    assert Notification.objects.count() == 0
+
+
+def test_sharing_a_company_with_its_contacts_never_opens_a_colleagues_private_contact(people):
+    company = account_create(actor=people.outsider, name="共同公司")
+    mine = contact_create(actor=people.outsider, name="外队联系人", account=company)
+    theirs = contact_create(
+        actor=people.owner, name="别人的私密联系人", visibility="owner", account=company
+    )
+    third = user_create(
+        actor=None, username="third", password="x", org=people.org, role=Role.SALES_REP,
+        team=people.other_team, check_password=False,
+    )
+    _set_sharing(people, "private")
+    collaborator_set(
+        actor=people.outsider, record=company, user=third, access="write", include_children=True
+    )
+    third = type(third).objects.get(pk=third.pk)
+    assert can_see(third, mine) and can_edit(third, mine)
+    assert not can_see(third, theirs)
+    assert not Contact.objects.filter(
+        __import__("guanxi.platform.visibility", fromlist=["x"]).visible_filter(third, Contact),
+        pk=theirs.pk,
+    ).exists()
+
+
+def test_a_contacts_history_does_not_name_a_company_the_viewer_cannot_see(people):
+    secret = account_create(actor=people.owner, name="秘密公司", visibility="owner")
+    person = contact_create(actor=people.owner, name="公开的人")
+    contact_update(actor=people.owner, contact=person, version=1, account=secret)
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(people.outsider)
+    page = client.get(f"/contacts/{person.public_id}/").content.decode()
+    assert "秘密公司" not in page
+    assert "(not visible to you)" in page
+    other_manager = user_create(
+        actor=None, username="south_manager", password="x", org=people.org,
+        role=Role.MANAGER, team=people.other_team, check_password=False,
+    )
+    client.force_login(other_manager)
+    audit = client.get("/audit/").content.decode()
+    assert "公开的人" in audit and "秘密公司" not in audit
+    client.force_login(people.owner)
+    assert "秘密公司" in client.get(f"/contacts/{person.public_id}/").content.decode()
+
+
+def test_records_follow_their_owner_to_a_new_team(people, api_for):
+    from guanxi.platform.services.users import user_update
+
+    record = contact_create(actor=people.teammate, name="跟人走", visibility="team")
+    user_update(actor=people.admin, user=people.teammate, team=people.other_team)
+    record.refresh_from_db()
+    assert record.team_id == people.other_team.pk
+    owner = type(people.owner).objects.get(pk=people.owner.pk)
+    assert not can_see(owner, record)
+
+
+def test_the_api_does_not_unlink_a_company_the_client_was_not_shown(people, api_for):
+    secret = account_create(actor=people.owner, name="秘密公司", visibility="owner")
+    person = contact_create(actor=people.owner, name="赵敏", account=secret)
+    _set_sharing(people, "read_write")
+    api = api_for(people.outsider)
+    shown = api.get(f"/api/v1/contacts/{person.public_id}").json()
+    response = api.patch(
+        f"/api/v1/contacts/{person.public_id}",
+        {"version": shown["version"], "account": shown["account"], "title": "总监"},
+    )
+    assert response.status_code == 200
+    person.refresh_from_db()
+    assert (person.account_id, person.title) == (secret.pk, "总监")
+
+
+def test_list_buttons_only_for_who_may_use_them(people):
+    from guanxi.customers.services.contacts import contact_delete
+
+    gone = contact_create(actor=people.owner, name="已删除")
+    contact_delete(actor=people.owner, contact=gone)
+    client = Client()
+    client.force_login(people.reader)
+    assert "/contacts/new/" not in client.get("/contacts/").content.decode()
+    client.force_login(people.teammate)
+    deleted_page = client.get("/contacts/?deleted=1").content.decode()
+    assert "已删除" in deleted_page and f"/contacts/{gone.public_id}/restore/" not in deleted_page
+    client.force_login(people.owner)
+    assert f"/contacts/{gone.public_id}/restore/" in client.get("/contacts/?deleted=1").content.decode()
+
+
+def test_an_ended_share_is_not_listed_as_shared(people, api_for, org_contact):
+    collaborator_set(actor=people.owner, record=org_contact, user=people.outsider)
+    RecordCollaborator.objects.update(until=timezone.localdate() - datetime.timedelta(days=1))
+    listed = api_for(people.outsider).get("/api/v1/contacts", {"scope": "shared"}).json()
+    assert listed["items"] == []

@@ -7,7 +7,7 @@ from django.test import Client
 
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.services.accounts import account_create
-from guanxi.customers.services.contacts import contact_create
+from guanxi.customers.services.contacts import contact_create, contact_update
 from guanxi.platform.models import AuditEvent
 
 
@@ -123,7 +123,7 @@ def test_my_tasks_today_on_the_dashboard(people, client):
     from guanxi.customers.services.activities import activity_create
 
     mine = contact_create(actor=people.owner, name="张伟")
-    hidden = contact_create(actor=people.outsider, name="秘密客户", visibility="owner")
+    hidden = contact_create(actor=people.outsider, name="秘密客户")
     activity_create(actor=people.owner, kind="task", subject="回电话", contact=mine)
     activity_create(
         actor=people.outsider,
@@ -132,6 +132,8 @@ def test_my_tasks_today_on_the_dashboard(people, client):
         contact=hidden,
         assignee=people.owner,
     )
+    # The customer is made private after the task was given: the task no longer shows.
+    contact_update(actor=people.outsider, contact=hidden, version=1, visibility="owner")
     html = client.get("/").content.decode()
     assert "回电话" in html
     assert "看不见的任务" not in html

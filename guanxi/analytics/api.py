@@ -12,14 +12,15 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from guanxi.analytics.explain import reason_text
+from guanxi.analytics.permissions import AnalyticsPermission
 from guanxi.analytics.report import latest_report
 from guanxi.analytics.selectors import NO_FILTER, at_risk_scores, scores_in_scope
 from guanxi.analytics.services.queue import score_refresh_queue
 from guanxi.core.errors import NotFoundError, PermissionDeniedError
+from guanxi.core.money import DecimalString
 from guanxi.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
 from guanxi.customers.choices import GridCell, RfmSegment, ValueQuadrant
 from guanxi.customers.models import CustomerScore
-from guanxi.platform.roles import Permission
 
 router = Router(tags=["analytics"])
 
@@ -40,15 +41,15 @@ class ScoreOut(Schema):
     as_of: datetime.date
     purchase_days: int
     orders: int
-    historical_value: float
-    current_value: float
+    historical_value: DecimalString
+    current_value: DecimalString
     recency_days: int | None
     rfm: str | None = Field(description="R, F and M scores, 1 (low) to 5 (best)")
     rfm_segment: str
     p_alive: float | None
     expected_purchases: float | None
-    clv: float | None
-    potential_value: float | None
+    clv: DecimalString | None
+    potential_value: DecimalString | None
     value_group: str
     grid_cell: str
     previous_grid_cell: str
@@ -59,10 +60,6 @@ class ScoreOut(Schema):
 class ScorePage(Schema):
     items: list[ScoreOut]
     next_cursor: str | None
-
-
-def _money(value: Any) -> float | None:
-    return None if value is None else float(value)
 
 
 def score_out(score: CustomerScore) -> dict[str, Any]:
@@ -77,15 +74,15 @@ def score_out(score: CustomerScore) -> dict[str, Any]:
         "as_of": score.as_of,
         "purchase_days": score.purchase_days,
         "orders": score.orders,
-        "historical_value": float(score.historical_value),
-        "current_value": float(score.current_value),
+        "historical_value": score.historical_value,
+        "current_value": score.current_value,
         "recency_days": score.recency_days,
         "rfm": rfm,
         "rfm_segment": score.rfm_segment,
         "p_alive": score.p_alive,
         "expected_purchases": score.expected_purchases,
-        "clv": _money(score.clv),
-        "potential_value": _money(score.potential_value),
+        "clv": score.clv,
+        "potential_value": score.potential_value,
         "value_group": score.value_quadrant,
         "grid_cell": score.grid_cell,
         "previous_grid_cell": score.previous_grid_cell,
@@ -135,7 +132,7 @@ def at_risk(request: HttpRequest, filters: Query[AtRiskFilters]) -> list[dict[st
 def _analyst_org(request: HttpRequest) -> int:
     """The organisation of a user allowed to see and refresh organisation-wide figures."""
     user: Any = request.user
-    if not user.has_role_permission(Permission.REFRESH_ANALYTICS):
+    if not user.has_role_permission(AnalyticsPermission.REFRESH_ANALYTICS):
         raise PermissionDeniedError(_("Only managers and administrators see the whole report."))
     return int(user.org_id)
 

@@ -14,6 +14,7 @@ class AnalyticsConfig(AppConfig):
         from guanxi.analytics.api import router
         from guanxi.analytics.notifications import register as register_notifications
         from guanxi.analytics.panels import SCORE_PANEL
+        from guanxi.analytics.permissions import register as register_permissions
         from guanxi.analytics.services.queue import refresh_after_order_import
         from guanxi.analytics.tasks import enqueue_nightly_refresh
         from guanxi.commerce.hooks import register_after_order_import
@@ -22,6 +23,7 @@ class AnalyticsConfig(AppConfig):
         from guanxi.platform.schedule import DailyJob, parse_time, register_daily_job
         from guanxi.platform.verbs import register_verb_labels
 
+        register_permissions()
         register_panel(SCORE_PANEL)
         register_notifications()
         register_after_order_import(refresh_after_order_import)

@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from guanxi.commerce.models import OrderImport
+from guanxi.commerce.permissions import CommercePermission
 from guanxi.commerce.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from guanxi.commerce.selectors import recent_imports
 from guanxi.commerce.services.imports import orders_import
 from guanxi.core.errors import GuanxiError
 from guanxi.core.forms import add_service_error
-from guanxi.platform.roles import Permission
 from guanxi.platform.tabular import open_table
 
 
@@ -35,7 +35,7 @@ class OrderImportForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_import_view(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role_permission(Permission.IMPORT_ORDERS):  # type: ignore[union-attr]
+    if not request.user.has_role_permission(CommercePermission.IMPORT_ORDERS):  # type: ignore[union-attr]
         raise PermissionDenied
     form = OrderImportForm(request.POST or None, request.FILES or None)
     report: OrderImport | None = None

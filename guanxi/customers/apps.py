@@ -16,6 +16,7 @@ class CustomersConfig(AppConfig):
         from guanxi.customers.choices import VERB_LABELS
         from guanxi.customers.handover import register_handover_kinds
         from guanxi.customers.notifications import register as register_notifications
+        from guanxi.customers.permissions import register as register_permissions
         from guanxi.customers.related_rows import register as register_related_rows
         from guanxi.customers.services.purge import PURGE_VERB_LABELS
         from guanxi.customers.tasks import enqueue_daily_purge
@@ -23,6 +24,7 @@ class CustomersConfig(AppConfig):
         from guanxi.platform.schedule import DailyJob, parse_time, register_daily_job
         from guanxi.platform.verbs import register_verb_labels
 
+        register_permissions()
         register_router("/", router)
         register_notifications()
         register_verb_labels(VERB_LABELS)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from guanxi.customers.models import Account, Activity, Contact, ContactEmail, ContactPhone, Tag
 from guanxi.customers.phones import display_phone
-from guanxi.platform.changes import register_change_words
+from guanxi.platform.changes import register_change_words, register_reference_field
+from guanxi.platform.visibility import visible_filter
+
+
+def _visible_account_names(viewer: Any, names: set[str]) -> set[str]:
+    """A contact's history names its company (as stored: the name) only to who may see it."""
+    accounts = Account.objects.filter(visible_filter(viewer, Account), name__in=names)
+    return set(accounts.values_list("name", flat=True))
 
 
 def register() -> None:
@@ -23,3 +32,4 @@ def register() -> None:
         Account._meta.label_lower, labels={"tags": tags_label}, hidden={"version"}
     )
     register_change_words(Activity._meta.label_lower, hidden={"version"})
+    register_reference_field(Contact._meta.label_lower, "account", _visible_account_names)

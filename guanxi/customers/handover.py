@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import Account, Activity, Contact
-from guanxi.platform.handover import Handover, HandoverKind, register_handover_kind
+from guanxi.platform.handover import (
+    Handover,
+    HandoverKind,
+    register_handover_kind,
+    register_team_follower,
+)
 from guanxi.platform.models import User
 from guanxi.platform.services.audit import audit_record
 from guanxi.platform.services.sharing import collaborators_grant_read
@@ -129,8 +134,20 @@ def move_open_tasks(handover: Handover) -> dict[int, int]:
     return {owner_pk: len(moved) for owner_pk, moved in by_owner.items()}
 
 
+def records_follow_owner_team(user_ids: list[int]) -> int:
+    """Contacts and accounts of these owners take their owner's current team."""
+    moved = 0
+    for model in (Account, Contact):
+        moved += model.objects.filter(owner_id__in=user_ids).update(
+            team_id=Subquery(User.objects.filter(pk=OuterRef("owner_id")).values("team_id")),
+            updated_at=timezone.now(),
+        )
+    return moved
+
+
 def register_handover_kinds() -> None:
     register_verb_labels(VERB_LABELS)
+    register_team_follower(records_follow_owner_team)
     register_handover_kind(
         HandoverKind(
             key="accounts",

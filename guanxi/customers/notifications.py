@@ -19,6 +19,7 @@ from guanxi.platform.handover import AFTER_HANDOVER, HandoverResult
 from guanxi.platform.notifications.kinds import Channel, NotificationKind, channels, register_kind
 from guanxi.platform.notifications.services.notify import notify, notify_once
 from guanxi.platform.schedule import MinuteJob, register_minute_job
+from guanxi.platform.visibility import can_see
 
 TASK_ASSIGNED = "customers.task_assigned"
 TASK_DUE = "customers.task_due"
@@ -97,10 +98,14 @@ def notify_due_tasks(now: datetime.datetime, previous: datetime.datetime | None)
             due_at__lte=now,
         )
         .select_related("assignee", "contact", "account")
-        .order_by("due_at", "pk")[:DUE_BATCH]
+        .order_by("due_at", "pk")
+        .iterator(chunk_size=DUE_BATCH)
     )
     sent = 0
     for task in due:
+        customer = task.contact if task.contact_id else task.account
+        if customer is None or not can_see(task.assignee, customer):
+            continue  # the customer was made private since: no reminder that names it
         sent += len(
             notify_once(
                 occurrence=f"activity:{task.pk}@{task.due_at.isoformat()}",  # type: ignore[union-attr]

@@ -26,10 +26,16 @@ OTHER_CUSTOMER = {"contact": "account", "account": "contact"}
 
 
 def _activities_of(customer: CustomerRef) -> tuple[int, int]:
-    """Delete the activities only this customer holds, unlink the others; (deleted, unlinked)."""
+    """Delete the activities only this customer holds, unlink the others; (deleted, unlinked).
+
+    A contact's activities are the contact's alone (the company on them is a copy, for the
+    company's timeline): they go with the contact, or a private person's notes would surface on
+    the company's page. A company's activities about one of its people stay with that person.
+    """
     own = Activity.objects.filter(**{f"{customer.field}_id": customer.pk})
     other = OTHER_CUSTOMER[customer.kind]
-    _total, per_model = own.filter(**{f"{other}__isnull": True}).delete()
+    only_this = own if customer.kind == "contact" else own.filter(**{f"{other}__isnull": True})
+    _total, per_model = only_this.delete()
     unlinked = own.update(
         **{customer.field: None}, version=F("version") + 1, updated_at=timezone.now()
     )

@@ -20,8 +20,13 @@ from guanxi.customers.models import (
     ContactPhone,
     ContactSearchToken,
 )
-from guanxi.platform.models import AuditEvent, RecordCollaborator
-from guanxi.platform.visibility import managed_team_ids, visible_filter
+from guanxi.platform.models import AuditEvent
+from guanxi.platform.visibility import (
+    collaborator_filter,
+    editable_filter,
+    managed_team_ids,
+    visible_filter,
+)
 
 
 def contacts_visible_to(user: Any, *, deleted: bool = False) -> QuerySet[Contact]:
@@ -42,19 +47,7 @@ def _in_scope(records: QuerySet[Any], user: Any, scope: str) -> QuerySet[Any]:
     if scope == "mine":
         return records.filter(owner_id=user.pk)
     if scope == "shared":
-        model = records.model
-        shared = RecordCollaborator.objects.filter(
-            user_id=user.pk, record_type=model._meta.label_lower
-        ).values("record_id")
-        found = Q(pk__in=shared)
-        parent = getattr(model, "sharing_parent", None)
-        if parent is not None:
-            field, parent_type = parent
-            children = RecordCollaborator.objects.filter(
-                user_id=user.pk, record_type=parent_type, include_children=True
-            ).values("record_id")
-            found |= Q(**{f"{field}_id__in": children})
-        return records.filter(found).exclude(owner_id=user.pk)
+        return records.filter(collaborator_filter(user, records.model)).exclude(owner_id=user.pk)
     if scope == "team":
         teams = set(managed_team_ids(user)) | ({user.team_id} if user.team_id else set())
         return records.filter(team_id__in=teams)
@@ -355,9 +348,11 @@ def contact_ids_by_external_id(user: Any, external_ids: list[str]) -> dict[str, 
 
 
 def _unlinked_contact_ids(model: Any, field: str, user: Any, values: list[str]) -> dict[str, int]:
-    """The oldest live contact visible to ``user``, not yet linked to a shop customer, holding
-    each value."""
-    candidates = contacts_visible_to(user).filter(external_id="")
+    """The oldest live contact ``user`` may change, not yet linked to a shop customer, holding
+    each value (linking writes the shop's id onto the contact: a read-only share is not enough)."""
+    candidates = Contact.objects.filter(
+        editable_filter(user, Contact), deleted_at__isnull=True, external_id=""
+    )
     rows = model.objects.filter(
         contact__in=candidates.values("pk"), **{f"{field}__in": values}
     ).order_by("-contact_id")
@@ -370,3 +365,11 @@ def contact_ids_by_phone(user: Any, numbers: list[str]) -> dict[str, int]:
 
 def contact_ids_by_email(user: Any, emails: list[str]) -> dict[str, int]:
     return _unlinked_contact_ids(ContactEmail, "email", user, emails)
+
+
+def visible_contact_ids(user: Any, ids: set[int]) -> set[int]:
+    """Which of these contacts (deleted ones included) ``user`` may see."""
+    if not ids:
+        return set()
+    found = Contact.objects.filter(visible_filter(user, Contact), pk__in=ids)
+    return set(found.values_list("pk", flat=True))

@@ -57,6 +57,24 @@ class _Words:
 
 _REGISTRY: dict[str, _Words] = {}
 
+# Fields whose values name another record (a contact's company): a domain says which of the
+# values a viewer may see; the others are not shown, so a visible record's history never names
+# an invisible one. Without a viewer nothing is named.
+VisibleValues = Callable[[Any, set[str]], set[str]]
+_REFERENCES: dict[tuple[str, str], VisibleValues] = {}
+
+
+class _Hidden:
+    """A value the viewer may not see, shown as such."""
+
+
+HIDDEN = _Hidden()
+
+
+def register_reference_field(target_type: str, name: str, visible_values: VisibleValues) -> None:
+    """``visible_values(viewer, values)`` returns the values (as stored) the viewer may see."""
+    _REFERENCES[(target_type, name)] = visible_values
+
 
 def register_change_words(
     target_type: str,
@@ -153,6 +171,8 @@ class _FieldWords:
     names_users: bool
 
     def format(self, value: Any, user_names: Mapping[str, str]) -> str:
+        if value is HIDDEN:
+            return _("(not visible to you)")
         if _is_empty(value):
             return EMPTY
         if isinstance(value, list | tuple):
@@ -243,11 +263,36 @@ def _user_names(org_ids: set[int | None], usernames: set[str]) -> dict[str, str]
     return {user.username: user.display_name for user in users}
 
 
-def describe_events(events: Iterable[Any]) -> list[Any]:
+def _hide_references(events: list[Any], shown: dict[Any, list[Any]], viewer: Any) -> None:
+    """Replace the values of reference fields the viewer may not see (one check per field)."""
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for event in events:
+        for name, _words, before, after in shown[event.pk]:
+            key = (event.target_type, name)
+            if key in _REFERENCES:
+                values = [v for v in (before, after) if not _is_empty(v)]
+                wanted.setdefault(key, set()).update(str(v) for v in values)
+    allowed = {
+        key: (_REFERENCES[key](viewer, values) if viewer is not None else set())
+        for key, values in wanted.items()
+    }
+    for event in events:
+        rows = []
+        for name, words, before, after in shown[event.pk]:
+            key = (event.target_type, name)
+            if key in allowed:
+                before = before if _is_empty(before) or str(before) in allowed[key] else HIDDEN
+                after = after if _is_empty(after) or str(after) in allowed[key] else HIDDEN
+            rows.append((name, words, before, after))
+        shown[event.pk] = rows
+
+
+def describe_events(events: Iterable[Any], viewer: Any = None) -> list[Any]:
     """Give each event ``verb_text`` and ``change_rows`` (rows whose both sides show empty are
-    dropped); returns the events."""
+    dropped), as ``viewer`` may read them; returns the events."""
     events = list(events)
     shown = {event.pk: _shown_changes(event) for event in events}
+    _hide_references(events, shown, viewer)
     usernames = {
         username
         for rows in shown.values()

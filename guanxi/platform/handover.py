@@ -82,6 +82,20 @@ _KINDS: dict[str, HandoverKind] = {}
 AFTER_HANDOVER: list[Callable[[HandoverResult], None]] = []
 
 
+# Called with user ids whose team changed: owned records move to the owner's new team, so the old
+# team's colleagues and managers lose the access they had through the team, and the new team's
+# managers gain it (and with it the right to hand those records over).
+TEAM_FOLLOWERS: list[Callable[[list[int]], int]] = []
+
+
+def register_team_follower(follow: Callable[[list[int]], int]) -> None:
+    TEAM_FOLLOWERS.append(follow)
+
+
+def owned_records_follow_team(user_ids: list[int]) -> int:
+    return sum(follow(user_ids) for follow in TEAM_FOLLOWERS)
+
+
 def register_handover_kind(kind: HandoverKind) -> None:
     _KINDS[kind.key] = kind
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -105,7 +105,13 @@ def _active_collaborations(user: Any, record_type: str, *, write: bool = False) 
     return rows
 
 
-def _collaborator_q(user: Any, model: type[models.Model], *, write: bool = False) -> Q:
+def collaborator_filter(user: Any, model: type[models.Model], *, write: bool = False) -> Q:
+    """Records of ``model`` shared with ``user`` as a collaborator, now (end dates respected).
+
+    Sharing a parent (an account) with its children reaches only the children owned by the
+    parent's owner: whoever shares the account manages those, and never opens a colleague's
+    private contact at the same company.
+    """
     label = model._meta.label_lower
     found = Q(pk__in=_active_collaborations(user, label, write=write).values("record_id"))
     parent = getattr(model, "sharing_parent", None)
@@ -114,7 +120,9 @@ def _collaborator_q(user: Any, model: type[models.Model], *, write: bool = False
         children = _active_collaborations(user, parent_label, write=write).filter(
             include_children=True
         )
-        found |= Q(**{f"{field}_id__in": children.values("record_id")})
+        found |= Q(**{f"{field}_id__in": children.values("record_id")}) & Q(
+            owner_id=F(f"{field}__owner_id")
+        )
     return found
 
 
@@ -138,8 +146,28 @@ def visible_filter(user: Any, model: type[models.Model] | None = None) -> Q:
     if organization_sharing(user) != OrganizationSharing.PRIVATE:
         seen |= Q(visibility=Visibility.ORGANIZATION)
     if model is not None and _has_collaborations(user):
-        seen |= _collaborator_q(user, model)
+        seen |= collaborator_filter(user, model)
     return in_org & seen
+
+
+def editable_filter(user: Any, model: type[models.Model]) -> Q:
+    """The Q of records of ``model`` that ``user`` may change (the list form of can_edit)."""
+    if not _is_usable(user):
+        return Q(pk__in=[])
+    in_org = Q(org_id=user.org_id)
+    if user.is_administrator:
+        return in_org
+    allowed = Q(owner_id=user.pk)
+    if user.team_id is not None:
+        allowed |= Q(team_id=user.team_id) & ~Q(visibility=Visibility.OWNER)
+    managed = managed_team_ids(user)
+    if managed:
+        allowed |= Q(team_id__in=managed)
+    if organization_sharing(user) == OrganizationSharing.READ_WRITE:
+        allowed |= Q(visibility=Visibility.ORGANIZATION)
+    if _has_collaborations(user):
+        allowed |= collaborator_filter(user, model, write=True)
+    return in_org & allowed
 
 
 def _collaborates_on(user: Any, record: OwnedRecord, *, write: bool) -> bool:
@@ -147,7 +175,7 @@ def _collaborates_on(user: Any, record: OwnedRecord, *, write: bool) -> bool:
         return False
     model: Any = type(record)
     return model._default_manager.filter(
-        _collaborator_q(user, model, write=write), pk=record.pk
+        collaborator_filter(user, model, write=write), pk=record.pk
     ).exists()
 
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.analytics.models import RefreshStage, RefreshStatus, ScoreRefresh
+from guanxi.analytics.permissions import AnalyticsPermission
 from guanxi.core.errors import ConflictError, PermissionDeniedError
 from guanxi.platform.models import Organization
-from guanxi.platform.roles import Permission
 from guanxi.platform.services.audit import audit_record
 
 # A refresh that has not moved for this long is taken as lost (a worker stopped mid-way), so it no
@@ -70,7 +70,7 @@ def score_refresh_queue(
     "skip_if_queued" returns None when one is already waiting (it will read the new orders too)
     but queues one behind a running refresh, which may have read the orders before they came.
     """
-    if actor is not None and not actor.has_role_permission(Permission.REFRESH_ANALYTICS):
+    if actor is not None and not actor.has_role_permission(AnalyticsPermission.REFRESH_ANALYTICS):
         raise PermissionDeniedError(_("You may not recompute customer scores."))
     org_id = org_id if org_id is not None else actor.org_id
     with transaction.atomic():

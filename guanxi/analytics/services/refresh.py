@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from guanxi.analytics.config import AnalysisConfig, analysis_config
 from guanxi.analytics.models import RefreshStatus, ScoreRefresh
 from guanxi.analytics.notifications import notify_refresh_finished
+from guanxi.analytics.permissions import AnalyticsPermission
 from guanxi.analytics.scoring import PreviousScores, ScoreResult, rounded, score_customers
 from guanxi.analytics.services.follow_ups import churn_follow_ups_create
 from guanxi.analytics.services.queue import refresh_start, stage_recorder
@@ -31,7 +32,6 @@ from guanxi.core.errors import PermissionDeniedError
 from guanxi.customers.churn_signals import service_signals
 from guanxi.customers.models import CustomerScore
 from guanxi.customers.services.scores import customer_scores_replace
-from guanxi.platform.roles import Permission
 from guanxi.platform.services.audit import audit_record
 
 Progress = Callable[[str, int, int], None]
@@ -201,7 +201,7 @@ def scores_refresh(
     refresh_id: int | None = None,
 ) -> ScoreRefresh:
     """Recompute all scores of the actor's organisation with ``as_of`` ending the calibration."""
-    if actor is not None and not actor.has_role_permission(Permission.REFRESH_ANALYTICS):
+    if actor is not None and not actor.has_role_permission(AnalyticsPermission.REFRESH_ANALYTICS):
         raise PermissionDeniedError(_("You may not recompute customer scores."))
     org_id = org_id if org_id is not None else actor.org_id
     config = config or analysis_config()

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from guanxi.commerce.choices import ImportStatus
 from guanxi.commerce.hooks import run_after_order_import
 from guanxi.commerce.models import Order, OrderImport
+from guanxi.commerce.permissions import CommercePermission
 from guanxi.commerce.rows import (
     REQUIRED_COLUMNS,
     OrderRow,
@@ -41,7 +42,6 @@ from guanxi.customers.services.imported import (
     contacts_create_imported,
     contacts_link_external_ids,
 )
-from guanxi.platform.roles import Permission
 from guanxi.platform.services.audit import audit_record
 from guanxi.platform.tabular import Table
 
@@ -200,6 +200,11 @@ def _write_batch(
         actor, batch, create=create, match_by=match_by, source=source, written=written
     )
     existing = _stored_orders(actor.org_id, [row.order_id for _n, row in batch.rows])
+    # An order already stored for a customer the importer cannot see is not theirs to move or
+    # rewrite (a number reused by another store, or a guess).
+    seen = customer_selectors.visible_contact_ids(
+        actor, {order.contact_id for order in existing.values() if order.contact_id}
+    )
     new_orders: list[tuple[Any, ...]] = []
     changed: list[Order] = []
     now = timezone.now()
@@ -208,6 +213,13 @@ def _write_batch(
         if contact_id is None:
             written.errors.append(
                 _customer_problem(number, row.customer_id, hidden=row.customer_id in hidden)
+            )
+            continue
+        stored = existing.get(row.order_id)
+        if stored is not None and stored.contact_id and stored.contact_id not in seen:
+            message = _("The order id “%(value)s” belongs to a customer you cannot see.")
+            written.errors.append(
+                _error(number, "order_id", message % {"value": row.order_id[:64]})
             )
             continue
         values = {
@@ -305,7 +317,7 @@ def orders_import(
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> OrderImport:
-    if not actor.has_role_permission(Permission.IMPORT_ORDERS):
+    if not actor.has_role_permission(CommercePermission.IMPORT_ORDERS):
         raise PermissionDeniedError(_("You may not import orders."))
     table.require(REQUIRED_COLUMNS)
     match_by = tuple(settings.GUANXI_ORDER_IMPORT_MATCH if match_by is None else match_by)

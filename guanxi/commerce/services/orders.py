@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from guanxi.commerce.choices import OrderStatus
 from guanxi.commerce.models import Order, OrderLine, Product
+from guanxi.commerce.permissions import CommercePermission
 from guanxi.commerce.rows import CURRENCY, MAX_AMOUNT
 from guanxi.core.errors import ConflictError, PermissionDeniedError, ServiceValidationError
 from guanxi.customers.models import Contact
-from guanxi.platform.roles import Permission
 from guanxi.platform.services.audit import audit_record
 from guanxi.platform.visibility import can_see
 
@@ -45,7 +45,7 @@ def _order_id_taken() -> ConflictError:
 
 
 def _require_writer(actor: Any) -> None:
-    if not actor.has_role_permission(Permission.IMPORT_ORDERS):
+    if not actor.has_role_permission(CommercePermission.IMPORT_ORDERS):
         raise PermissionDeniedError(_("You may not record orders."))
 
 

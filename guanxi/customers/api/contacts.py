@@ -102,9 +102,11 @@ def update_contact(
     request: HttpRequest, contact_id: uuid.UUID, payload: ContactUpdate, response: HttpResponse
 ) -> Any:
     fields = _service_fields(request, payload)
-    patch_record(
-        request, _one(request, contact_id), payload, kind="contact", update=contact_update, **fields
-    )
+    contact = _one(request, contact_id)
+    if "account" in fields and fields["account"] is None and contact.shown_account is None:
+        # The client was shown no company (it may not see it): sending that back unlinks nothing.
+        del fields["account"]
+    patch_record(request, contact, payload, kind="contact", update=contact_update, **fields)
     contact = _one(request, contact_id)
     set_etag(response, contact.version)
     return contact_out(contact)

@@ -14,10 +14,10 @@ from guanxi.core.errors import ServiceValidationError
 from guanxi.customers.choices import CompanySize
 from guanxi.customers.models import Account
 from guanxi.customers.names import sort_key
+from guanxi.customers.permissions import CustomerPermission
 from guanxi.customers.regions import clean_region_fields
 from guanxi.customers.services import records
 from guanxi.customers.services.search_index import account_reindex
-from guanxi.platform.roles import Permission
 from guanxi.platform.services.audit import audit_record, diff, snapshot
 
 EDITABLE_FIELDS = (
@@ -76,7 +76,7 @@ def _account_snapshot(account: Account) -> dict[str, Any]:
 
 @transaction.atomic
 def account_create(*, actor: Any, name: str, tags: Sequence[str] = (), **fields: Any) -> Account:
-    records.require_permission(actor, Permission.ADD_CUSTOMERS)
+    records.require_permission(actor, CustomerPermission.ADD_CUSTOMERS)
     cleaned = _clean_fields(actor, {"name": name, **fields})
     clean_region_fields(cleaned)
     owner = cleaned.pop("owner", None) or actor

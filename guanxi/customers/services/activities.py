@@ -13,11 +13,11 @@ from guanxi.core.errors import PermissionDeniedError, ServiceValidationError
 from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import Account, Activity, Contact
 from guanxi.customers.notifications import notify_task_assigned
-from guanxi.customers.permissions import can_change_activity
+from guanxi.customers.permissions import CustomerPermission, can_change_activity
 from guanxi.customers.services import records
 from guanxi.platform.models import User
-from guanxi.platform.roles import Permission
 from guanxi.platform.services.audit import audit_record, diff, snapshot
+from guanxi.platform.visibility import can_see
 
 AUDITED_FIELDS = ("kind", "subject", "body", "due_at", "assignee", "done_at", "occurred_at")
 
@@ -29,9 +29,17 @@ def _subject_of(activity: Activity) -> Contact | Account:
     return activity.contact if activity.contact_id else activity.account  # type: ignore[return-value]
 
 
-def _check_assignee(actor: Any, assignee: User | None) -> None:
-    if assignee is not None and (assignee.org_id != actor.org_id or not assignee.is_active):
+def _check_assignee(actor: Any, assignee: User | None, customer: Contact | Account | None) -> None:
+    """A task goes only to a colleague who may see its customer: the task, its notification and
+    its reminders would otherwise show a private customer to them."""
+    if assignee is None:
+        return
+    if assignee.org_id != actor.org_id or not assignee.is_active:
         raise _error("assignee", _("The assignee must be an active user of your organisation."))
+    if customer is not None and not can_see(assignee, customer):
+        raise _error(
+            "assignee", _("%(name)s cannot see this customer.") % {"name": assignee.display_name}
+        )
 
 
 @transaction.atomic
@@ -47,7 +55,7 @@ def activity_create(
     due_at: datetime.datetime | None = None,
     assignee: User | None = None,
 ) -> Activity:
-    records.require_permission(actor, Permission.ADD_ACTIVITIES)
+    records.require_permission(actor, CustomerPermission.ADD_ACTIVITIES)
     if kind not in ActivityKind.values:
         raise _error("kind", _("Choose note, call, meeting or task."))
     if contact is None and account is None:
@@ -66,7 +74,7 @@ def activity_create(
         raise _error("body", _("At most %(count)s characters.") % {"count": 20000})
     if kind == ActivityKind.TASK:
         assignee = assignee or actor
-        _check_assignee(actor, assignee)
+        _check_assignee(actor, assignee, contact or account)
     else:
         due_at, assignee = None, None
     activity = Activity.objects.create(
@@ -137,7 +145,7 @@ def activity_update(
     if unknown:
         raise _error(sorted(unknown)[0], _("Unknown field."))
     if "assignee" in fields:
-        _check_assignee(actor, fields["assignee"])
+        _check_assignee(actor, fields["assignee"], _subject_of(activity))
     if "subject" in fields:
         fields["subject"] = " ".join(str(fields["subject"] or "").split())[:200]
     if "body" in fields:

@@ -15,11 +15,11 @@ from guanxi.core.errors import ServiceValidationError
 from guanxi.customers.choices import AccountRole, Gender, PhoneKind
 from guanxi.customers.models import Account, Contact, ContactEmail, ContactPhone
 from guanxi.customers.names import name_pinyin, sort_key
+from guanxi.customers.permissions import CustomerPermission
 from guanxi.customers.phones import inferred_kind, normalize_phone
 from guanxi.customers.regions import clean_region_fields
 from guanxi.customers.services import records
 from guanxi.customers.services.search_index import contact_reindex
-from guanxi.platform.roles import Permission
 from guanxi.platform.services.audit import audit_record, diff, snapshot
 
 MAX_PHONES = 10
@@ -184,7 +184,7 @@ def contact_create(
     tags: Sequence[str] = (),
     **fields: Any,
 ) -> Contact:
-    records.require_permission(actor, Permission.ADD_CUSTOMERS)
+    records.require_permission(actor, CustomerPermission.ADD_CUSTOMERS)
     cleaned = _clean_fields(actor, {"name": name, **fields})
     clean_region_fields(cleaned)
     clean_phone_list = clean_phones(phones)

@@ -22,10 +22,10 @@ from guanxi.customers import search
 from guanxi.customers.choices import EmailKind
 from guanxi.customers.models import Contact, ContactEmail, ContactPhone, ContactSearchToken
 from guanxi.customers.names import name_pinyin, sort_key
+from guanxi.customers.permissions import CustomerPermission
 from guanxi.customers.phones import inferred_kind
 from guanxi.customers.services import records
 from guanxi.platform.models import AuditEvent
-from guanxi.platform.roles import Permission
 
 AUDIT_COLUMNS = (
     "org_id",
@@ -69,7 +69,7 @@ def contacts_create_imported(
     *, actor: Any, customers: Sequence[ImportedCustomer]
 ) -> dict[str, int]:
     """Create one contact per new external id; returns ``{external_id: contact pk}``."""
-    records.require_permission(actor, Permission.ADD_CUSTOMERS)
+    records.require_permission(actor, CustomerPermission.ADD_CUSTOMERS)
     contacts = []
     for customer in customers:
         name = " ".join(customer.name.split())[:100] or _("Customer %(id)s") % {
@@ -138,7 +138,7 @@ def contacts_create_imported(
 @transaction.atomic
 def contacts_link_external_ids(*, actor: Any, links: Mapping[int, str]) -> None:
     """Give contacts found by phone or e-mail the external id their orders use from now on."""
-    records.require_permission(actor, Permission.CHANGE_CUSTOMERS)
+    records.require_permission(actor, CustomerPermission.CHANGE_CUSTOMERS)
     contacts = list(Contact.objects.filter(pk__in=list(links), external_id="").select_for_update())
     events = []
     now = timezone.now()

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from guanxi.core.concurrency import apply_changes, check_version, lock_for_update
 from guanxi.core.errors import PermissionDeniedError, ServiceValidationError
 from guanxi.customers.models import Tag
+from guanxi.customers.permissions import CustomerPermission
 from guanxi.platform import records as platform_records
 from guanxi.platform.models import User
 from guanxi.platform.records import require_permission, require_visible, restore
-from guanxi.platform.roles import Permission
 from guanxi.platform.visibility import Visibility, can_edit, can_manage
 
 __all__ = [
@@ -42,7 +42,7 @@ MAX_TAGS = 20
 def require_can_edit(actor: Any, record: Any) -> None:
     """Write access to the record's own fields (seeing a read-only shared record is not enough)."""
     require_visible(actor, record)
-    require_permission(actor, Permission.CHANGE_CUSTOMERS)
+    require_permission(actor, CustomerPermission.CHANGE_CUSTOMERS)
     if not can_edit(actor, record):
         raise PermissionDeniedError(
             _("This customer is shared with you read-only; ask its owner for write access.")
@@ -134,5 +134,5 @@ def clean_record_fields(
 
 def soft_delete(*, actor: Any, record: Any, verb: str) -> None:
     platform_records.soft_delete(
-        actor=actor, record=record, verb=verb, permission=Permission.DELETE_CUSTOMERS
+        actor=actor, record=record, verb=verb, permission=CustomerPermission.DELETE_CUSTOMERS
     )

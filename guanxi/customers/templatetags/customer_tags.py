@@ -25,7 +25,11 @@ def verb_label(verb: str) -> str:
 def with_change_rows(entries: Sequence[Any]) -> Sequence[Any]:
     """Describe the audit events of a timeline page together, so that the user names in them
     cost one query for the page rather than one per entry."""
-    changes.describe_events(entry.event for entry in entries if entry.event is not None)
+    changes.describe_events(
+        entry.event
+        for entry in entries
+        if entry.event is not None and not hasattr(entry.event, "change_rows")
+    )
     return entries
 
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import GuanxiError
 from guanxi.core.htmx import is_htmx
+from guanxi.customers.permissions import CustomerPermission
 from guanxi.customers.regions import province_name
 from guanxi.customers.selectors import SCOPES
-from guanxi.platform.roles import Permission
 from guanxi.platform.selectors import active_users
 from guanxi.platform.visibility import can_edit, can_manage
 
@@ -69,6 +69,13 @@ def render_list(
         "deleted": deleted,
         "undo": request.session.pop("undo", None),
         "owners": active_users(getattr(request.user, "org_id", None)),
+        # Only the buttons the user can use: adding, and restoring what they manage.
+        "can_add": request.user.has_role_permission(CustomerPermission.ADD_CUSTOMERS),  # type: ignore[union-attr]
+        "restorable": (
+            {record.pk for record in page.object_list if can_manage(request.user, record)}
+            if deleted
+            else set()
+        ),
         **(extra or {}),
     }
     return render(request, template + "#results" if is_htmx(request) else template, context)
@@ -79,16 +86,19 @@ def require_form_access(request: HttpRequest, record: Any) -> None:
     add customers, editing needs write access to this record."""
     user: Any = request.user
     if record is None:
-        allowed = user.has_role_permission(Permission.ADD_CUSTOMERS)
+        allowed = user.has_role_permission(CustomerPermission.ADD_CUSTOMERS)
     else:
-        allowed = user.has_role_permission(Permission.CHANGE_CUSTOMERS) and can_edit(user, record)
+        allowed = can_edit(user, record) and user.has_role_permission(
+            CustomerPermission.CHANGE_CUSTOMERS
+        )
     if not allowed:
         raise PermissionDenied
 
 
 def require_can_delete(request: HttpRequest, record: Any) -> None:
     user: Any = request.user
-    if not (user.has_role_permission(Permission.DELETE_CUSTOMERS) and can_manage(user, record)):
+    may_delete = user.has_role_permission(CustomerPermission.DELETE_CUSTOMERS)
+    if not (may_delete and can_manage(user, record)):
         raise PermissionDenied
 
 

@@ -54,4 +54,5 @@ class RecordCollaborator(TimestampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} on {self.record_type}:{self.record_id}"
+        # The audit trail names the row by it: the colleague, in words.
+        return str(self.user.display_name)

@@ -22,6 +22,7 @@ from guanxi.core.errors import (
     PermissionDeniedError,
     ServiceValidationError,
 )
+from guanxi.platform.handover import owned_records_follow_team
 from guanxi.platform.models import Organization, Team, User
 from guanxi.platform.roles import Permission, Role
 from guanxi.platform.services.audit import audit_record, diff, snapshot
@@ -153,8 +154,13 @@ def team_update(
     if members is not None:
         wanted = _clean_team_users(team, members, "members")
         before = _usernames(team.members.all())
-        team.members.exclude(pk__in=[user.pk for user in wanted]).update(team=None)
-        User.objects.filter(pk__in=[user.pk for user in wanted]).update(team=team)
+        leaving = list(
+            team.members.exclude(pk__in=[user.pk for user in wanted]).values_list("pk", flat=True)
+        )
+        joining = [user.pk for user in wanted if user.team_id != team.pk]
+        User.objects.filter(pk__in=leaving).update(team=None)
+        User.objects.filter(pk__in=joining).update(team=team)
+        owned_records_follow_team(leaving + joining)
         after = _usernames(team.members.all())
         if before != after:
             changes["members"] = {"before": before, "after": after}
@@ -286,6 +292,8 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
     changes = diff(before, snapshot(user, USER_AUDITED_FIELDS))
     if changes:
         user.save()
+        if "team" in changes:
+            owned_records_follow_team([user.pk])
         audit_record(actor=actor, verb="platform.user.updated", target=user, changes=changes)
     return user
 

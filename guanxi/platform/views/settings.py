@@ -65,5 +65,9 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "platform/audit_log.html",
-        {"page": page, "events": describe_events(page.items), "verb": request.GET.get("verb", "")},
+        {
+            "page": page,
+            "events": describe_events(page.items, viewer=request.user),
+            "verb": request.GET.get("verb", ""),
+        },
     )

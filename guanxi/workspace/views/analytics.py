@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.analytics.explain import fit_message_text
 from guanxi.analytics.selectors import DashboardFilter, FilterChoices, filter_choices
-from guanxi.platform.roles import Permission
+from guanxi.commerce.permissions import CommercePermission
 from guanxi.workspace import dashboards
 from guanxi.workspace.views.analytics_refresh import (
     latest_and_finished,
@@ -65,7 +65,7 @@ def analytics_view(request: HttpRequest) -> HttpResponseBase:
     """Charts of the latest refresh over the customers the user may see (``?export=`` → CSV)."""
     user: Any = request.user
     attempt, refresh = latest_and_finished(user.org_id)
-    can_import = user.has_role_permission(Permission.IMPORT_ORDERS)
+    can_import = user.has_role_permission(CommercePermission.IMPORT_ORDERS)
     status = {"status": refresh_status_context(user, attempt, refresh.pk if refresh else None)}
     export = request.GET.get("export", "")
     refused = HttpResponseBadRequest(

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from guanxi.analytics.models import RefreshStatus, ScoreRefresh
+from guanxi.analytics.permissions import AnalyticsPermission
 from guanxi.analytics.report import latest_refresh
 from guanxi.analytics.services.queue import is_active, latest_refresh_attempt, score_refresh_queue
 from guanxi.core.errors import ConflictError
-from guanxi.platform.roles import Permission
 
 STATUS_TEMPLATE = "workspace/analytics_refresh_status.html"
 
@@ -37,7 +37,7 @@ def refresh_status_context(
     return {
         "attempt": attempt,
         "active": is_active(attempt),
-        "can_refresh": user.has_role_permission(Permission.REFRESH_ANALYTICS),
+        "can_refresh": user.has_role_permission(AnalyticsPermission.REFRESH_ANALYTICS),
         "shown_id": shown_id,
     }
 
@@ -62,7 +62,7 @@ def analytics_refresh_status_view(request: HttpRequest) -> HttpResponse:
 def analytics_refresh_view(request: HttpRequest) -> HttpResponse:
     """Queue a refresh (managers and administrators); a second one waits for the first."""
     user: Any = request.user
-    if not user.has_role_permission(Permission.REFRESH_ANALYTICS):
+    if not user.has_role_permission(AnalyticsPermission.REFRESH_ANALYTICS):
         raise PermissionDenied
     try:
         score_refresh_queue(actor=user)

@@ -14,8 +14,8 @@ from guanxi.core.htmx import is_htmx
 from guanxi.customers import selectors
 from guanxi.customers.forms import ActivityForm
 from guanxi.customers.panels import panels_for
-from guanxi.customers.permissions import can_change_activity
-from guanxi.platform.roles import Permission
+from guanxi.customers.permissions import CustomerPermission, can_change_activity
+from guanxi.platform.changes import describe_events
 from guanxi.platform.selectors import active_users, collaborators_of
 from guanxi.platform.visibility import can_edit, can_manage
 
@@ -40,6 +40,7 @@ def _before(request: HttpRequest) -> datetime.datetime | None:
 def _render(request: HttpRequest, kind: str, record: Any, extra: dict[str, Any]) -> HttpResponse:
     user: Any = request.user
     entries, next_before = selectors.timeline(user, record, before=_before(request))
+    describe_events([entry.event for entry in entries if entry.event], viewer=user)
     context = {
         "record": record,
         "kind": kind,
@@ -53,9 +54,9 @@ def _render(request: HttpRequest, kind: str, record: Any, extra: dict[str, Any])
         "panels": _panels(request, kind, record),
         "can_manage": can_manage(user, record),
         "can_edit": can_edit(user, record)
-        and user.has_role_permission(Permission.CHANGE_CUSTOMERS),
-        "can_add_contact": user.has_role_permission(Permission.ADD_CUSTOMERS),
-        "can_add_activity": user.has_role_permission(Permission.ADD_ACTIVITIES),
+        and user.has_role_permission(CustomerPermission.CHANGE_CUSTOMERS),
+        "can_add_contact": user.has_role_permission(CustomerPermission.ADD_CUSTOMERS),
+        "can_add_activity": user.has_role_permission(CustomerPermission.ADD_ACTIVITIES),
         "collaborators": list(collaborators_of(record)),
         "colleagues": active_users(user.org_id),
         **extra,
