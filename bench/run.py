@@ -133,7 +133,13 @@ def main() -> None:
     args = parser.parse_args()
 
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="guanxi-bench-"))
-    env = dict(os.environ, GUANXI_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="config.settings")
+    env = dict(
+        os.environ,
+        GUANXI_DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        # The in-process test client calls itself "testserver"; DEBUG is off by default now.
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+    )
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
     guanxi = str(Path(sys.executable).parent / "guanxi")
@@ -174,6 +180,21 @@ def main() -> None:
     client = Client()
     client.force_login(admin)
     api = Client(headers={"Authorization": f"Bearer {raw}"})
+    # A sales rep in a team, who collaborates on a few colleagues' customers: the full
+    # visibility rule (owner, team, sharing setting, collaborators), not the administrator's.
+    from guanxi.platform.models import RecordCollaborator
+
+    rep = User.objects.get(username="lilei")
+    RecordCollaborator.objects.bulk_create(
+        RecordCollaborator(
+            org_id=rep.org_id, record_type="customers.contact", record_id=pk, user=rep
+        )
+        for pk in Contact.objects.exclude(owner=rep).order_by("?").values_list("pk", flat=True)[:20]
+    )
+    _rep_token, rep_raw = api_token_create(actor=rep, user=rep, name="bench")
+    rep_client = Client()
+    rep_client.force_login(rep)
+    rep_api = Client(headers={"Authorization": f"Bearer {rep_raw}"})
     rng = random.Random(7)
     sample_ids = list(Contact.objects.order_by("?").values_list("public_id", "name")[:200])
     phones = list(ContactPhone.objects.order_by("?").values_list("number", flat=True)[:200])
@@ -213,6 +234,29 @@ def main() -> None:
         "contact_list_api": summary(timed(lambda i: api.get("/api/v1/contacts", {"limit": 50}), n)),
         "contact_search_api": summary(
             timed(lambda i: api.get("/api/v1/contacts", {"q": rng.choice(queries), "limit": 20}), n)
+        ),
+        "rep_search_page": summary(
+            timed(
+                lambda i: rep_client.get(
+                    "/search/", {"q": rng.choice(queries)}, headers={"HX-Request": "true"}
+                ),
+                n,
+            )
+        ),
+        "rep_contact_360_page": summary(
+            timed(lambda i: rep_client.get(f"/contacts/{sample_ids[i % len(sample_ids)][0]}/"), n)
+        ),
+        "rep_contact_list_api": summary(
+            timed(lambda i: rep_api.get("/api/v1/contacts", {"limit": 50}), n)
+        ),
+        "rep_contact_search_api": summary(
+            timed(
+                lambda i: rep_api.get("/api/v1/contacts", {"q": rng.choice(queries), "limit": 20}),
+                n,
+            )
+        ),
+        "rep_shared_with_me_api": summary(
+            timed(lambda i: rep_api.get("/api/v1/contacts", {"scope": "shared", "limit": 50}), n)
         ),
     }
     connection.close()

@@ -222,6 +222,25 @@ def test_assigning_a_task_notifies_the_assignee_in_app_and_by_email(
     assert len(smtp_server.messages) == 1
 
 
+def test_a_task_is_never_posted_to_a_group_chat(
+    people: Any,
+    contact: Any,
+    assignee: User,
+    bot_receiver: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    group_bot_create(
+        actor=people.admin, name="群", service="wecom", webhook_url=f"{bot_receiver.base}/hook"
+    )
+    notification_preferences_save(
+        actor=assignee, choices={("customers.task_assigned", "group_bot"): True}
+    )
+    _assign_task(people, contact, assignee, django_capture_on_commit_callbacks)
+    assert Delivery.objects.filter(channel="group_bot").count() == 0
+    _run_queued_deliveries()
+    assert bot_receiver.posts == []
+
+
 def test_a_chinese_reader_gets_the_e_mail_in_chinese(
     people: Any,
     contact: Any,
@@ -433,24 +452,24 @@ def test_group_bots_receive_each_services_format_and_signature(
         notification_preferences_save(
             actor=person,
             choices={
-                ("customers.task_assigned", "group_bot"): True,
-                ("customers.task_assigned", "email"): False,
+                ("customers.handed_over", "group_bot"): True,
+                ("customers.handed_over", "email"): False,
             },
         )
     with django_capture_on_commit_callbacks(execute=True):
         notify(
-            kind="customers.task_assigned",
+            kind="customers.handed_over",
             recipients=[assignee, people.outsider],
             actor=people.owner,
-            title="%(actor)s assigned you a task: %(task)s",
-            body="Customer: %(customer)s",
-            params={"actor": "owner", "task": "回访", "customer": "张伟"},
+            title="%(actor)s handed customers over to you",
+            body="Contacts: %(contacts)s",
+            params={"actor": "owner", "contacts": "3"},
             url="/contacts/",
         )
     assert Delivery.objects.filter(channel="group_bot").count() == 3
     assert _run_queued_deliveries() == ["sent", "sent", "sent"]
 
-    text_east = "【A task is assigned to me】owner assigned you a task: 回访\nFor: 李娜\nCustomer: 张伟\n\nhttps://crm.example.test/contacts/"
+    text_east = "【Customers are handed over to me】owner handed customers over to you\nFor: 李娜\nContacts: 3\n\nhttps://crm.example.test/contacts/"
     text_org = text_east.replace("李娜", "outsider")
     posts = {path.split("?")[0]: (path, body, kind) for path, body, kind in bot_receiver.posts}
     assert set(posts) == {"/robot/send", "/cgi-bin/webhook/send", "/open-apis/bot/v2/hook/h1"}
@@ -489,12 +508,20 @@ def test_a_bot_that_refuses_is_retried_and_the_error_kept(
     notification_preferences_save(
         actor=assignee,
         choices={
-            ("customers.task_assigned", "group_bot"): True,
-            ("customers.task_assigned", "email"): False,
+            ("customers.handed_over", "group_bot"): True,
+            ("customers.handed_over", "email"): False,
         },
     )
     bot_receiver.answer = {"errcode": 93000, "errmsg": "invalid webhook url"}
-    _assign_task(people, contact, assignee, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            kind="customers.handed_over",
+            recipients=[assignee],
+            actor=people.owner,
+            title="%(actor)s handed customers over to you",
+            params={"actor": "owner"},
+            url="/contacts/",
+        )
     assert _run_queued_deliveries() == ["retrying"]
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.last_error) == (
@@ -739,13 +766,19 @@ def test_preferences_page(people: Any, assignee: User) -> None:
         'name="customers.task_assigned:email" aria-label="A task is assigned to me: E-mail" checked'
         in page
     )
+    # A task names its customer: it is never posted to a group chat, so there is no box for it.
+    assert 'name="customers.task_assigned:group_bot"' not in page
     assert (
-        'name="customers.task_assigned:group_bot" aria-label="A task is assigned to me: Group bot">'
-        in page
+        'name="customers.handed_over:group_bot" aria-label="Customers are handed over to me: '
+        'Group bot">' in page
     )
     response = client.post(
         "/notifications/settings/",
-        {"customers.task_assigned:group_bot": "on", "customers.task_due:in_app": "on"},
+        {
+            "customers.task_assigned:group_bot": "on",
+            "customers.handed_over:group_bot": "on",
+            "customers.task_due:in_app": "on",
+        },
     )
     assert response.status_code == 302
     stored = set(
@@ -753,7 +786,7 @@ def test_preferences_page(people: Any, assignee: User) -> None:
             "kind", "channel"
         )
     )
-    assert stored == {("customers.task_assigned", "group_bot"), ("customers.task_due", "in_app")}
+    assert stored == {("customers.handed_over", "group_bot"), ("customers.task_due", "in_app")}
     assert _client(None).get("/notifications/settings/").status_code == 302
 
 

@@ -18,16 +18,15 @@ from guanxi.analytics.selectors import NO_FILTER, at_risk_scores, scores_in_scop
 from guanxi.analytics.services.queue import score_refresh_queue
 from guanxi.core.errors import NotFoundError, PermissionDeniedError
 from guanxi.core.money import DecimalString
-from guanxi.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
+from guanxi.core.pagination import MAX_LIMIT
 from guanxi.customers.choices import GridCell, RfmSegment, ValueQuadrant
 from guanxi.customers.models import CustomerScore
+from guanxi.platform.api_support import WITH_BODY, Body, IsoDate, PageArgs, answers, page_of
 
 router = Router(tags=["analytics"])
 
 
-class ScoreFilters(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(None, max_length=100)
+class ScoreFilters(PageArgs):
     customer: uuid.UUID | None = None
     segment: RfmSegment | None = None
     value_group: ValueQuadrant | None = None
@@ -91,7 +90,11 @@ def score_out(score: CustomerScore) -> dict[str, Any]:
     }
 
 
-@router.get("/scores", response=ScorePage, summary="Customer scores of the customers you can see")
+@router.get(
+    "/scores",
+    response=answers({200: ScorePage}),
+    summary="Customer scores of the customers you can see",
+)
 def list_scores(request: HttpRequest, filters: Query[ScoreFilters]) -> dict[str, Any]:
     scores = scores_in_scope(request.user, NO_FILTER).select_related("contact")
     if filters.customer:
@@ -105,8 +108,7 @@ def list_scores(request: HttpRequest, filters: Query[ScoreFilters]) -> dict[str,
     if filters.at_risk is not None:
         at_risk = scores.exclude(churn_reasons=[])
         scores = at_risk if filters.at_risk else scores.exclude(pk__in=at_risk.values("pk"))
-    page: Page = paginate_by_id(scores, cursor=filters.cursor, limit=filters.limit)
-    return {"items": [score_out(s) for s in page.items], "next_cursor": page.next_cursor}
+    return page_of(scores, filters, score_out)
 
 
 class AtRiskOut(ScoreOut):
@@ -119,7 +121,7 @@ class AtRiskFilters(Schema):
 
 @router.get(
     "/scores/at-risk",
-    response=list[AtRiskOut],
+    response=answers({200: list[AtRiskOut]}),
     summary="Customers at risk of leaving, most at risk first, with reasons in words",
 )
 def at_risk(request: HttpRequest, filters: Query[AtRiskFilters]) -> list[dict[str, Any]]:
@@ -137,7 +139,11 @@ def _analyst_org(request: HttpRequest) -> int:
     return int(user.org_id)
 
 
-@router.get("/analytics/report", summary="The latest refresh: fitted models and counts")
+@router.get(
+    "/analytics/report",
+    response=answers({200: dict[str, Any]}, 403, 404),
+    summary="The latest refresh: fitted models and counts",
+)
 def analytics_report(request: HttpRequest) -> dict[str, Any]:
     report = latest_report(_analyst_org(request))
     if report is None:
@@ -145,13 +151,19 @@ def analytics_report(request: HttpRequest) -> dict[str, Any]:
     return report
 
 
-class RefreshIn(Schema):
-    as_of: datetime.date | None = None
+class RefreshIn(Body):
+    as_of: IsoDate | None = None
+
+
+class RefreshOut(Schema):
+    queued: bool
+    as_of: datetime.date | None
+    refresh: uuid.UUID
 
 
 @router.post(
     "/analytics/refresh",
-    response={202: dict},
+    response=answers({202: RefreshOut}, 403, 409, *WITH_BODY),
     summary="Queue a refresh of all scores (409 while one is queued or running)",
 )
 def analytics_refresh(request: HttpRequest, payload: RefreshIn) -> Status:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -13,13 +13,23 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from guanxi.commerce import selectors
+from guanxi.commerce.choices import OrderStatus
 from guanxi.commerce.models import Order, OrderImport
 from guanxi.commerce.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from guanxi.commerce.services.imports import orders_import
 from guanxi.commerce.services.orders import LineInput, order_create, order_set_status
-from guanxi.core.errors import NotFoundError
-from guanxi.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
 from guanxi.customers.selectors import contacts_visible_to
+from guanxi.platform.api_support import (
+    WITH_BODY,
+    Body,
+    DecimalText,
+    Flag,
+    IsoDateTime,
+    PageArgs,
+    answers,
+    get_visible,
+    page_of,
+)
 from guanxi.platform.idempotency import idempotent_create, json_response
 from guanxi.platform.tabular import Table
 
@@ -41,9 +51,9 @@ class OrderRowIn(Schema):
     name: str = Field("", max_length=100)
 
 
-class OrderImportIn(Schema):
+class OrderImportIn(Body):
     rows: list[OrderRowIn] = Field(max_length=MAX_ROWS)
-    create_customers: bool = False
+    create_customers: Flag = False
 
 
 class RowErrorOut(Schema):
@@ -77,27 +87,35 @@ class OrderOut(Schema):
     status: str
 
 
+# Decimal strings: a quantity above zero with up to 3 places, amounts with up to 2.
+Quantity = Annotated[
+    decimal.Decimal,
+    DecimalText(r"^([1-9][0-9]{0,8}(\.[0-9]{1,3})?|0\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"),
+]
+Amount = Annotated[decimal.Decimal, DecimalText(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
+
+
 class LineIn(Schema):
     sku: str = Field("", max_length=64)
     description: str = Field("", max_length=200)
-    quantity: decimal.Decimal = Field(decimal.Decimal(1), gt=0, max_digits=12, decimal_places=3)
-    unit_price: decimal.Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    quantity: Quantity = Field(decimal.Decimal(1), examples=["1", "0.5"])
+    unit_price: Amount = Field(examples=["88.50"])
 
 
-class OrderIn(Schema):
+class OrderIn(Body):
     customer: uuid.UUID
     order_id: str = Field("", max_length=64)
-    ordered_at: datetime.datetime
+    ordered_at: IsoDateTime
     lines: list[LineIn] = Field(default_factory=list, max_length=500)
-    amount: decimal.Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    currency: str = Field("", max_length=3)
+    amount: Amount | None = Field(None, examples=["199.00"])
+    currency: str = Field("", pattern="^([A-Za-z]{3})?$", description="CNY when empty")
     store: str = Field("", max_length=60)
     channel: str = Field("", max_length=60)
-    status: str = Field("completed", max_length=10)
+    status: OrderStatus = OrderStatus.COMPLETED
 
 
-class OrderStatusIn(Schema):
-    status: str = Field(max_length=10)
+class OrderStatusIn(Body):
+    status: OrderStatus
 
 
 class LineOut(Schema):
@@ -117,9 +135,7 @@ class OrderPage(Schema):
     next_cursor: str | None
 
 
-class OrderFilters(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(None, max_length=100)
+class OrderFilters(PageArgs):
     customer: uuid.UUID | None = None
 
 
@@ -141,7 +157,11 @@ def order_out(order: Order) -> dict[str, Any]:
     }
 
 
-@router.post("/orders/import", response=OrderImportOut, summary="Import a batch of orders")
+@router.post(
+    "/orders/import",
+    response=answers({200: OrderImportOut}, 403, *WITH_BODY),
+    summary="Import a batch of orders",
+)
 def import_orders(request: HttpRequest, payload: OrderImportIn) -> dict[str, Any]:
     """Idempotent by ``order_id``: sending the same batch again changes nothing."""
     rows = [row.model_dump() for row in payload.rows]
@@ -171,18 +191,19 @@ def order_detail(order: Order) -> dict[str, Any]:
 
 
 def _visible_order(request: HttpRequest, order_id: uuid.UUID) -> Order:
-    order = selectors.orders_visible_to(request.user).filter(public_id=order_id).first()
-    if order is None:
-        raise NotFoundError(_("No such order."))
-    return order
+    return get_visible(selectors.orders_visible_to(request.user), order_id, _("No such order."))
 
 
-@router.post("/orders", response={201: OrderDetailOut}, summary="Record one order with its lines")
+@router.post(
+    "/orders",
+    response=answers({201: OrderDetailOut}, 403, 404, 409, *WITH_BODY),
+    summary="Record one order with its lines",
+)
 def create_order(request: HttpRequest, payload: OrderIn) -> Any:
     def create() -> tuple[int, dict[str, Any]]:
-        contact = contacts_visible_to(request.user).filter(public_id=payload.customer).first()
-        if contact is None:
-            raise NotFoundError(_("No such customer."))
+        contact = get_visible(
+            contacts_visible_to(request.user), payload.customer, _("No such customer.")
+        )
         order = order_create(
             actor=request.user,
             contact=contact,
@@ -200,12 +221,20 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Any:
     return json_response(*idempotent_create(request, create))
 
 
-@router.get("/orders/{order_id}", response=OrderDetailOut, summary="One order with its lines")
+@router.get(
+    "/orders/{order_id}",
+    response=answers({200: OrderDetailOut}, 404),
+    summary="One order with its lines",
+)
 def get_order(request: HttpRequest, order_id: uuid.UUID) -> dict[str, Any]:
     return order_detail(_visible_order(request, order_id))
 
 
-@router.patch("/orders/{order_id}", response=OrderDetailOut, summary="Refund or cancel an order")
+@router.patch(
+    "/orders/{order_id}",
+    response=answers({200: OrderDetailOut}, 403, 404, *WITH_BODY),
+    summary="Refund or cancel an order",
+)
 def update_order(request: HttpRequest, order_id: uuid.UUID, payload: OrderStatusIn) -> Any:
     order = order_set_status(
         actor=request.user, order=_visible_order(request, order_id), status=payload.status
@@ -213,10 +242,13 @@ def update_order(request: HttpRequest, order_id: uuid.UUID, payload: OrderStatus
     return order_detail(order)
 
 
-@router.get("/orders", response=OrderPage, summary="List orders of the customers you can see")
+@router.get(
+    "/orders",
+    response=answers({200: OrderPage}),
+    summary="List orders of the customers you can see",
+)
 def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> dict[str, Any]:
     orders = selectors.orders_visible_to(request.user)
     if filters.customer:
         orders = orders.filter(contact__public_id=filters.customer)
-    page: Page = paginate_by_id(orders, cursor=filters.cursor, limit=filters.limit)
-    return {"items": [order_out(o) for o in page.items], "next_cursor": page.next_cursor}
+    return page_of(orders, filters, order_out)

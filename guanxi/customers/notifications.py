@@ -36,11 +36,13 @@ def register() -> None:
             key=TASK_ASSIGNED,
             label=_("A task is assigned to me"),
             default_channels=channels(Channel.IN_APP, Channel.EMAIL),
+            group_bot=False,
         ),
         NotificationKind(
             key=TASK_DUE,
             label=_("One of my tasks falls due"),
             default_channels=channels(Channel.IN_APP, Channel.EMAIL),
+            group_bot=False,
         ),
         NotificationKind(
             key=HANDED_OVER,

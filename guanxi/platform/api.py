@@ -16,7 +16,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from guanxi.core.errors import GuanxiError, PreconditionFailedError, StaleVersionError
-from guanxi.platform.problems import problem_response, validation_field_errors
+from guanxi.platform.problems import (
+    PROBLEM_CONTENT_TYPE,
+    problem_response,
+    validation_field_errors,
+)
 from guanxi.platform.roles import Permission
 from guanxi.platform.services.tokens import api_token_authenticate
 
@@ -30,7 +34,22 @@ class BearerTokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class GuanxiAPI(NinjaAPI):
+    """Ninja documents every response as ``application/json``; errors are sent as problem details
+    (``application/problem+json``), so the schema names that type for every error status."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = GuanxiAPI(
     title="Guanxi API",
     version="1",
     description=(

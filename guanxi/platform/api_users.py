@@ -7,16 +7,25 @@ administrators change them. Users are named by ``public_id`` everywhere, as reco
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
-from guanxi.core.errors import NotFoundError, ServiceValidationError
-from guanxi.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate_by_id
+from guanxi.core.errors import NotFoundError
+from guanxi.platform.api_support import (
+    WITH_BODY,
+    Body,
+    Flag,
+    PageArgs,
+    answers,
+    get_visible,
+    page_of,
+)
 from guanxi.platform.handover import handover_preview, handover_run, require_can_hand_over
 from guanxi.platform.idempotency import idempotent_create, json_response
 from guanxi.platform.models import Team, User
@@ -33,11 +42,6 @@ from guanxi.platform.services.users import (
 )
 
 router = Router()
-
-
-class PageArgs(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(None, max_length=100)
 
 
 class UserOut(Schema):
@@ -59,22 +63,25 @@ class UserPage(Schema):
     next_cursor: str | None
 
 
-class UserCreate(Schema):
-    username: str = Field(max_length=150)
+Language = Literal["", "zh-hans", "en"]
+
+
+class UserCreate(Body):
+    username: str = Field(max_length=150, pattern=r"^[\w.@+-]+$")
     name: str = Field("", max_length=150)
     email: str = Field("", max_length=254)
-    role: str = Role.SALES_REP
+    role: Role = Role.SALES_REP
     team: uuid.UUID | None = None
-    language: str = Field("", max_length=10)
+    language: Language = ""
     password: str | None = Field(None, max_length=200)
-    invite: bool = Field(False, description="Make a one-time link to set the password; e-mail it")
+    invite: Flag = Field(False, description="Make a one-time link to set the password; e-mail it")
 
 
-class UserUpdate(Schema):
-    role: str | None = None
+class UserUpdate(Body):
+    role: Role | None = None
     team: uuid.UUID | None = None
-    language: str | None = Field(None, max_length=10)
-    is_active: bool | None = None
+    language: Language | None = None
+    is_active: Flag | None = None
 
 
 class TeamOut(Schema):
@@ -89,20 +96,23 @@ class TeamPage(Schema):
     next_cursor: str | None
 
 
-class TeamCreate(Schema):
-    name: str = Field(max_length=120)
+TeamName = Annotated[str, StringConstraints(max_length=120, pattern=r"\S")]
+
+
+class TeamCreate(Body):
+    name: TeamName
     managers: list[uuid.UUID] = Field(default_factory=list, max_length=100)
 
 
-class TeamUpdate(Schema):
-    name: str | None = Field(None, max_length=120)
+class TeamUpdate(Body):
+    name: TeamName | SkipJsonSchema[None] = Field(None, description="Not null: a team keeps a name")
     managers: list[uuid.UUID] | None = Field(None, max_length=100)
 
 
-class HandoverIn(Schema):
+class HandoverIn(Body):
     from_user: uuid.UUID
     to_users: list[uuid.UUID] = Field(max_length=50)
-    keep_access: bool = Field(
+    keep_access: Flag = Field(
         False, description="The old owner stays a reader (collaborator) of what moved"
     )
 
@@ -135,16 +145,13 @@ def team_out(team: Team) -> dict[str, Any]:
 
 
 def _user(request: HttpRequest, public_id: uuid.UUID) -> User:
-    user = colleagues(request.user).filter(public_id=public_id).first()
-    if user is None:
-        raise NotFoundError(_("No such user."))
-    return user
+    return get_visible(colleagues(request.user), public_id, _("No such user."))
 
 
 def _users(request: HttpRequest, public_ids: list[uuid.UUID], field: str) -> list[User]:
     found = list(colleagues(request.user).filter(public_id__in=public_ids))
     if len(found) != len(set(public_ids)):
-        raise ServiceValidationError.for_field(field, _("No such user."))
+        raise NotFoundError(_("No such user."), field_errors={field: [_("No such user.")]})
     return found
 
 
@@ -153,17 +160,21 @@ def _team(request: HttpRequest, public_id: uuid.UUID | None) -> Team | None:
         return None
     team = teams_of(request.user).filter(public_id=public_id).first()
     if team is None:
-        raise ServiceValidationError.for_field("team", _("No such team."))
+        raise NotFoundError(_("No such team."), field_errors={"team": [_("No such team.")]})
     return team
 
 
-@router.get("/users", response=UserPage, tags=["users"], summary="List colleagues")
+@router.get("/users", response=answers({200: UserPage}), tags=["users"], summary="List colleagues")
 def list_users(request: HttpRequest, page: Query[PageArgs]) -> dict[str, Any]:
-    found = paginate_by_id(colleagues(request.user), cursor=page.cursor, limit=page.limit)
-    return {"items": [user_out(u) for u in found.items], "next_cursor": found.next_cursor}
+    return page_of(colleagues(request.user), page, user_out)
 
 
-@router.post("/users", response={201: UserCreated}, tags=["users"], summary="Create a user")
+@router.post(
+    "/users",
+    response=answers({201: UserCreated}, 403, 404, 409, *WITH_BODY),
+    tags=["users"],
+    summary="Create a user",
+)
 def create_user(request: HttpRequest, payload: UserCreate) -> HttpResponse:
     def create() -> tuple[int, dict[str, Any]]:
         require_user_admin(request.user)
@@ -188,12 +199,22 @@ def create_user(request: HttpRequest, payload: UserCreate) -> HttpResponse:
     return json_response(*idempotent_create(request, create))
 
 
-@router.get("/users/{user_id}", response=UserOut, tags=["users"], summary="Get a colleague")
+@router.get(
+    "/users/{user_id}",
+    response=answers({200: UserOut}, 404),
+    tags=["users"],
+    summary="Get a colleague",
+)
 def get_user(request: HttpRequest, user_id: uuid.UUID) -> dict[str, Any]:
     return user_out(_user(request, user_id))
 
 
-@router.patch("/users/{user_id}", response=UserOut, tags=["users"], summary="Change a user")
+@router.patch(
+    "/users/{user_id}",
+    response=answers({200: UserOut}, 403, 404, 409, *WITH_BODY),
+    tags=["users"],
+    summary="Change a user",
+)
 def update_user(request: HttpRequest, user_id: uuid.UUID, payload: UserUpdate) -> dict[str, Any]:
     require_user_admin(request.user)
     user = _user(request, user_id)
@@ -207,13 +228,17 @@ def update_user(request: HttpRequest, user_id: uuid.UUID, payload: UserUpdate) -
     return user_out(_user(request, user_id))
 
 
-@router.get("/teams", response=TeamPage, tags=["teams"], summary="List teams")
+@router.get("/teams", response=answers({200: TeamPage}), tags=["teams"], summary="List teams")
 def list_teams(request: HttpRequest, page: Query[PageArgs]) -> dict[str, Any]:
-    found = paginate_by_id(teams_of(request.user), cursor=page.cursor, limit=page.limit)
-    return {"items": [team_out(t) for t in found.items], "next_cursor": found.next_cursor}
+    return page_of(teams_of(request.user), page, team_out)
 
 
-@router.post("/teams", response={201: TeamOut}, tags=["teams"], summary="Create a team")
+@router.post(
+    "/teams",
+    response=answers({201: TeamOut}, 403, 404, 409, *WITH_BODY),
+    tags=["teams"],
+    summary="Create a team",
+)
 def create_team(request: HttpRequest, payload: TeamCreate) -> HttpResponse:
     def create() -> tuple[int, dict[str, Any]]:
         require_user_admin(request.user)
@@ -229,12 +254,15 @@ def create_team(request: HttpRequest, payload: TeamCreate) -> HttpResponse:
     return json_response(*idempotent_create(request, create))
 
 
-@router.patch("/teams/{team_id}", response=TeamOut, tags=["teams"], summary="Change a team")
+@router.patch(
+    "/teams/{team_id}",
+    response=answers({200: TeamOut}, 403, 404, 409, *WITH_BODY),
+    tags=["teams"],
+    summary="Change a team",
+)
 def update_team(request: HttpRequest, team_id: uuid.UUID, payload: TeamUpdate) -> dict[str, Any]:
     require_user_admin(request.user)
-    team = teams_of(request.user).filter(public_id=team_id).first()
-    if team is None:
-        raise NotFoundError(_("No such team."))
+    team = get_visible(teams_of(request.user), team_id, _("No such team."))
     managers = None
     if payload.managers is not None:
         managers = _users(request, payload.managers, "managers")
@@ -244,7 +272,7 @@ def update_team(request: HttpRequest, team_id: uuid.UUID, payload: TeamUpdate) -
 
 @router.get(
     "/handovers/preview",
-    response=HandoverOut,
+    response=answers({200: HandoverOut}, 403, 404),
     tags=["handovers"],
     summary="Count what a user would hand over, without moving anything",
 )
@@ -256,7 +284,7 @@ def preview_handover(request: HttpRequest, from_user: uuid.UUID) -> dict[str, An
 
 @router.post(
     "/handovers",
-    response=HandoverOut,
+    response=answers({200: HandoverOut}, 403, 404, *WITH_BODY),
     tags=["handovers"],
     summary="Hand over everything a user owns to one or more colleagues",
 )

@@ -40,9 +40,15 @@ def problem_response(
     return response
 
 
+def _is_union_tag(part: str) -> bool:
+    # Pydantic names the member of a union it tried ("constrained-str", "str-enum[PhoneKind]",
+    # "function-wrap[...]", "literal['']"); no field name has a dash or a bracket.
+    return "-" in part or "[" in part
+
+
 def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
     # Ninja reports ("body", "payload", "phones", 0, "number"); people want "phones.0.number".
-    parts = [str(p) for p in location]
+    parts = [str(p) for p in location if not _is_union_tag(str(p))]
     while parts and parts[0] in {"body", "query", "path", "header", "payload", "filters"}:
         parts.pop(0)
     return ".".join(parts) or "body"
@@ -70,9 +76,11 @@ _MESSAGES: dict[str, Any] = {
     "datetime_parsing": gettext_lazy("Enter a valid date and time (ISO 8601)."),
     "datetime_from_date_parsing": gettext_lazy("Enter a valid date and time (ISO 8601)."),
     "literal_error": gettext_lazy("Choose one of: %(expected)s."),
+    "enum": gettext_lazy("Choose one of: %(expected)s."),
     "string_pattern_mismatch": gettext_lazy("This value is not in the expected form."),
     "list_type": gettext_lazy("Send a list."),
     "json_invalid": gettext_lazy("The body is not valid JSON."),
+    "model_type": gettext_lazy("Send a JSON object."),
 }
 
 
@@ -89,5 +97,11 @@ def _message(error: dict[str, Any]) -> str:
 def validation_field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     by_field: dict[str, list[str]] = {}
     for error in errors:
-        by_field.setdefault(_field_name(error.get("loc", ())), []).append(_message(error))
+        # A choice that may also be left empty is a union with ""; saying "choose ''" as well
+        # as the real choices would only confuse.
+        if "literal['']" in map(str, error.get("loc", ())):
+            continue
+        messages = by_field.setdefault(_field_name(error.get("loc", ())), [])
+        if _message(error) not in messages:
+            messages.append(_message(error))
     return by_field

@@ -7,15 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from guanxi.customers import selectors
-from guanxi.customers.api.common import (
-    ListFilters,
-    get_visible,
-    owner_id_for,
-    page_of,
-    patch_record,
-    payload_fields,
-    set_etag,
-)
+from guanxi.customers.api.common import ListFilters, owner_id_for, payload_fields
 from guanxi.customers.api.schemas import (
     AccountCreate,
     AccountOut,
@@ -25,6 +17,14 @@ from guanxi.customers.api.schemas import (
 )
 from guanxi.customers.models import Account
 from guanxi.customers.services.accounts import account_create, account_delete, account_update
+from guanxi.platform.api_support import (
+    WITH_BODY,
+    answers,
+    get_visible,
+    page_of,
+    patch_record,
+    set_etag,
+)
 from guanxi.platform.idempotency import idempotent_create, json_response
 
 router = Router()
@@ -39,7 +39,7 @@ def _one(request: HttpRequest, account_id: uuid.UUID) -> Account:
     )
 
 
-@router.get("", response=AccountPage, summary="List or search accounts")
+@router.get("", response=answers({200: AccountPage}), summary="List or search accounts")
 def list_accounts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     accounts = selectors.account_list(
         request.user,
@@ -53,7 +53,9 @@ def list_accounts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str
     return page_of(accounts, filters, lambda a: account_out(a))
 
 
-@router.post("", response={201: AccountOut}, summary="Create an account")
+@router.post(
+    "", response=answers({201: AccountOut}, 403, 404, *WITH_BODY), summary="Create an account"
+)
 def create_account(request: HttpRequest, payload: AccountCreate) -> HttpResponse:
     def create() -> tuple[int, dict[str, Any]]:
         account = account_create(actor=request.user, **payload_fields(request, payload))
@@ -66,14 +68,18 @@ def create_account(request: HttpRequest, payload: AccountCreate) -> HttpResponse
     return json_response(*idempotent_create(request, create))
 
 
-@router.get("/{account_id}", response=AccountOut, summary="Get an account")
+@router.get("/{account_id}", response=answers({200: AccountOut}, 404), summary="Get an account")
 def get_account(request: HttpRequest, account_id: uuid.UUID, response: HttpResponse) -> Any:
     account = _one(request, account_id)
     set_etag(response, account.version)
     return account_out(account)
 
 
-@router.patch("/{account_id}", response=AccountOut, summary="Update an account")
+@router.patch(
+    "/{account_id}",
+    response=answers({200: AccountOut}, 403, 404, 409, 412, 428, *WITH_BODY),
+    summary="Update an account",
+)
 def update_account(
     request: HttpRequest, account_id: uuid.UUID, payload: AccountUpdate, response: HttpResponse
 ) -> Any:
@@ -86,7 +92,11 @@ def update_account(
     return account_out(account)
 
 
-@router.delete("/{account_id}", response={204: None}, summary="Delete an account (restorable)")
+@router.delete(
+    "/{account_id}",
+    response=answers({204: None}, 403, 404),
+    summary="Delete an account (restorable)",
+)
 def delete_account(request: HttpRequest, account_id: uuid.UUID) -> Status:
     account_delete(actor=request.user, account=_one(request, account_id))
     return Status(204, None)

@@ -1,22 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
-from pydantic import Field
 
 from guanxi.customers import selectors
-from guanxi.customers.api.common import (
-    ListFilters,
-    expected_version,
-    get_visible,
-    owner_for,
-    page_of,
-    set_etag,
-)
+from guanxi.customers.api.common import ListFilters, owner_for
 from guanxi.customers.api.schemas import (
     ActivityCreate,
     ActivityOut,
@@ -24,12 +16,21 @@ from guanxi.customers.api.schemas import (
     ActivityUpdate,
     activity_out,
 )
+from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import Activity
 from guanxi.customers.services.activities import (
     activity_create,
     activity_delete,
     activity_set_done,
     activity_update,
+)
+from guanxi.platform.api_support import (
+    WITH_BODY,
+    answers,
+    expected_version,
+    get_visible,
+    page_of,
+    set_etag,
 )
 from guanxi.platform.idempotency import idempotent_create, json_response
 
@@ -39,7 +40,7 @@ router = Router()
 class ActivityFilters(ListFilters):
     contact: uuid.UUID | None = None
     account: uuid.UUID | None = None
-    kind: str = Field("", max_length=10)
+    kind: ActivityKind | Literal[""] = ""
     open_tasks: bool = False
 
 
@@ -49,7 +50,7 @@ def _visible(request: HttpRequest) -> Any:
     )
 
 
-@router.get("", response=ActivityPage, summary="List activities")
+@router.get("", response=answers({200: ActivityPage}), summary="List activities")
 def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> dict[str, Any]:
     activities = _visible(request)
     if filters.contact:
@@ -65,7 +66,9 @@ def list_activities(request: HttpRequest, filters: Query[ActivityFilters]) -> di
     return page_of(activities, filters, activity_out)
 
 
-@router.post("", response={201: ActivityOut}, summary="Log an activity")
+@router.post(
+    "", response=answers({201: ActivityOut}, 403, 404, *WITH_BODY), summary="Log an activity"
+)
 def create_activity(request: HttpRequest, payload: ActivityCreate) -> HttpResponse:
     def create() -> tuple[int, dict[str, Any]]:
         contact = (
@@ -95,14 +98,18 @@ def create_activity(request: HttpRequest, payload: ActivityCreate) -> HttpRespon
     return json_response(*idempotent_create(request, create))
 
 
-@router.get("/{activity_id}", response=ActivityOut, summary="Get an activity")
+@router.get("/{activity_id}", response=answers({200: ActivityOut}, 404), summary="Get an activity")
 def get_activity(request: HttpRequest, activity_id: uuid.UUID, response: HttpResponse) -> Any:
     activity = get_visible(_visible(request), activity_id)
     set_etag(response, activity.version)
     return activity_out(activity)
 
 
-@router.patch("/{activity_id}", response=ActivityOut, summary="Update or complete an activity")
+@router.patch(
+    "/{activity_id}",
+    response=answers({200: ActivityOut}, 403, 404, 409, 412, 428, *WITH_BODY),
+    summary="Update or complete an activity",
+)
 def update_activity(
     request: HttpRequest, activity_id: uuid.UUID, payload: ActivityUpdate, response: HttpResponse
 ) -> Any:
@@ -124,7 +131,9 @@ def update_activity(
     return activity_out(activity)
 
 
-@router.delete("/{activity_id}", response={204: None}, summary="Delete an activity")
+@router.delete(
+    "/{activity_id}", response=answers({204: None}, 403, 404), summary="Delete an activity"
+)
 def delete_activity(request: HttpRequest, activity_id: uuid.UUID) -> Status:
     activity_delete(actor=request.user, activity=get_visible(_visible(request), activity_id))
     return Status(204, None)

@@ -12,15 +12,16 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from guanxi.customers.api.common import get_visible, owner_for
+from guanxi.customers.api.common import owner_for
+from guanxi.platform.api_support import WITH_BODY, Body, Flag, IsoDate, answers, get_visible
 from guanxi.platform.selectors import collaborators_of
 from guanxi.platform.services.sharing import collaborator_remove, collaborator_set
 
 
-class CollaboratorIn(Schema):
+class CollaboratorIn(Body):
     access: str = Field("read", pattern="^(read|write)$")
-    until: datetime.date | None = None
-    include_children: bool = False
+    until: IsoDate | None = None
+    include_children: Flag = False
 
 
 class CollaboratorOut(Schema):
@@ -46,7 +47,7 @@ def add_collaborator_routes(router: Router, kind: str, visible: Any) -> None:
 
     @router.get(
         "/{record_id}/collaborators",
-        response=list[CollaboratorOut],
+        response=answers({200: list[CollaboratorOut]}, 404),
         summary="List the colleagues added to the record",
         operation_id=f"{kind}_list_collaborators",
     )
@@ -56,7 +57,7 @@ def add_collaborator_routes(router: Router, kind: str, visible: Any) -> None:
 
     @router.put(
         "/{record_id}/collaborators/{username}",
-        response=CollaboratorOut,
+        response=answers({200: CollaboratorOut}, 403, 404, *WITH_BODY),
         summary="Add a colleague to the record, or change their access",
         operation_id=f"{kind}_put_collaborator",
     )
@@ -76,7 +77,7 @@ def add_collaborator_routes(router: Router, kind: str, visible: Any) -> None:
 
     @router.delete(
         "/{record_id}/collaborators/{username}",
-        response={204: None},
+        response=answers({204: None}, 403, 404),
         summary="Remove a colleague from the record",
         operation_id=f"{kind}_delete_collaborator",
     )
@@ -86,4 +87,3 @@ def add_collaborator_routes(router: Router, kind: str, visible: Any) -> None:
             actor=request.user, record=record, user=owner_for(request, username[:150], field="user")
         )
         return Status(204, None)
-

@@ -1,45 +1,28 @@
-"""Helpers shared by the customer API routers: lookups, versions, list arguments."""
+"""Helpers the customer routers share: list filters and user names in bodies. The generic API kit
+(pages, visible lookups, versions, ETags) is ``guanxi.platform.api_support``."""
 
 from __future__ import annotations
 
-import datetime
-import re
-import uuid
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Schema
 from pydantic import Field
 
-from guanxi.core.errors import (
-    NotFoundError,
-    PreconditionFailedError,
-    PreconditionRequiredError,
-    ServiceValidationError,
-)
-from guanxi.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page, paginate_by_id
+from guanxi.core.errors import NotFoundError
+from guanxi.platform.api_support import IsoDateTime, PageArgs
 from guanxi.platform.models import User
 
 
-class ListFilters(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(None, max_length=100)
+class ListFilters(PageArgs):
     q: str = Field("", max_length=100)
     owner: str = Field("", max_length=150, description="User name of the owner")
     tag: str = Field("", max_length=40)
     province: str = Field("", max_length=40)
-    updated_since: datetime.datetime | None = None
+    updated_since: IsoDateTime | None = None
     scope: Literal["", "mine", "shared", "team"] = Field(
         "", description="mine, shared (with me as a collaborator) or team"
     )
-
-
-def get_visible(queryset: Any, public_id: uuid.UUID) -> Any:
-    record = queryset.filter(public_id=public_id).first()
-    if record is None:
-        raise NotFoundError(_("No such record."))
-    return record
 
 
 def owner_id_for(request: HttpRequest, username: str) -> int | None:
@@ -50,13 +33,13 @@ def owner_id_for(request: HttpRequest, username: str) -> int | None:
 
 
 def owner_for(request: HttpRequest, username: str | None, *, field: str = "owner") -> Any:
+    """The colleague a body names; an unknown name is a 404 (as an unknown id is), on its field."""
     if username is None:
         return None
     user = User.objects.filter(org_id=request.user.org_id, username=username).first()  # type: ignore[union-attr]
     if user is None:
-        raise ServiceValidationError.for_field(
-            field, _("No user named “%(name)s”.") % {"name": username[:150]}
-        )
+        message = _("No user named “%(name)s”.") % {"name": username[:150]}
+        raise NotFoundError(message, field_errors={field: [message]})
     return user
 
 
@@ -74,40 +57,3 @@ def payload_fields(request: HttpRequest, payload: Any) -> dict[str, Any]:
     if "owner" in fields:
         fields["owner"] = owner_for(request, fields["owner"])
     return fields
-
-
-def patch_record(
-    request: HttpRequest, record: Any, payload: Any, *, kind: str, update: Any, **fields: Any
-) -> None:
-    """Apply a PATCH through ``update`` after checking the version the client edited."""
-    version = expected_version(request, payload.version, record.version)
-    update(actor=request.user, version=version, **{kind: record}, **fields)
-
-
-def expected_version(request: HttpRequest, body_version: int | None, current: int) -> int:
-    """The version the client edited, from ``If-Match`` (412 when stale) or the body (409)."""
-    if_match = request.headers.get("If-Match", "").strip()
-    if if_match:
-        match = re.fullmatch(r'(?:W/)?"?(\d+)"?', if_match)
-        if match is None or int(match.group(1)) != current:
-            raise PreconditionFailedError(
-                _("The record has changed since you read it (now version %(version)s).")
-                % {"version": current},
-                current_version=current,
-            )
-        return current
-    if body_version is None:
-        raise PreconditionRequiredError(
-            _('Send the version you edited, in the body ("version") or as If-Match.'),
-            field_errors={"version": [_("This field is required.")]},
-        )
-    return body_version
-
-
-def page_of(queryset: Any, filters: ListFilters, serialize: Any) -> dict[str, Any]:
-    page: Page = paginate_by_id(queryset, cursor=filters.cursor, limit=filters.limit)
-    return {"items": [serialize(item) for item in page.items], "next_cursor": page.next_cursor}
-
-
-def set_etag(response: Any, version: int) -> None:
-    response["ETag"] = f'"{version}"'

@@ -7,15 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from guanxi.customers import selectors
-from guanxi.customers.api.common import (
-    ListFilters,
-    get_visible,
-    owner_id_for,
-    page_of,
-    patch_record,
-    payload_fields,
-    set_etag,
-)
+from guanxi.customers.api.common import ListFilters, owner_id_for, payload_fields
 from guanxi.customers.api.schemas import (
     ContactCreate,
     ContactOut,
@@ -29,6 +21,14 @@ from guanxi.customers.services.contacts import (
     contact_create,
     contact_delete,
     contact_update,
+)
+from guanxi.platform.api_support import (
+    WITH_BODY,
+    answers,
+    get_visible,
+    page_of,
+    patch_record,
+    set_etag,
 )
 from guanxi.platform.idempotency import idempotent_create, json_response
 
@@ -56,7 +56,7 @@ def _one(request: HttpRequest, contact_id: uuid.UUID) -> Contact:
     )
 
 
-@router.get("", response=ContactPage, summary="List or search contacts")
+@router.get("", response=answers({200: ContactPage}), summary="List or search contacts")
 def list_contacts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     contacts = selectors.contact_list(
         request.user,
@@ -70,7 +70,9 @@ def list_contacts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str
     return page_of(contacts, filters, lambda c: contact_out(c))
 
 
-@router.post("", response={201: ContactOut}, summary="Create a contact")
+@router.post(
+    "", response=answers({201: ContactOut}, 403, 404, *WITH_BODY), summary="Create a contact"
+)
 def create_contact(request: HttpRequest, payload: ContactCreate) -> HttpResponse:
     def create() -> tuple[int, dict[str, Any]]:
         fields = _service_fields(request, payload)
@@ -90,14 +92,18 @@ def create_contact(request: HttpRequest, payload: ContactCreate) -> HttpResponse
     return response
 
 
-@router.get("/{contact_id}", response=ContactOut, summary="Get a contact")
+@router.get("/{contact_id}", response=answers({200: ContactOut}, 404), summary="Get a contact")
 def get_contact(request: HttpRequest, contact_id: uuid.UUID, response: HttpResponse) -> Any:
     contact = _one(request, contact_id)
     set_etag(response, contact.version)
     return contact_out(contact)
 
 
-@router.patch("/{contact_id}", response=ContactOut, summary="Update a contact")
+@router.patch(
+    "/{contact_id}",
+    response=answers({200: ContactOut}, 403, 404, 409, 412, 428, *WITH_BODY),
+    summary="Update a contact",
+)
 def update_contact(
     request: HttpRequest, contact_id: uuid.UUID, payload: ContactUpdate, response: HttpResponse
 ) -> Any:
@@ -112,7 +118,11 @@ def update_contact(
     return contact_out(contact)
 
 
-@router.delete("/{contact_id}", response={204: None}, summary="Delete a contact (restorable)")
+@router.delete(
+    "/{contact_id}",
+    response=answers({204: None}, 403, 404),
+    summary="Delete a contact (restorable)",
+)
 def delete_contact(request: HttpRequest, contact_id: uuid.UUID) -> Status:
     contact_delete(actor=request.user, contact=_one(request, contact_id))
     return Status(204, None)

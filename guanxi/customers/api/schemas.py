@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
 
+from guanxi.customers.choices import AccountRole, ActivityKind, CompanySize, Gender, PhoneKind
 from guanxi.customers.models import Account, Activity, Contact
 from guanxi.customers.phones import display_phone
+from guanxi.platform.api_support import (
+    Body,
+    Flag,
+    IsoDate,
+    IsoDateTime,
+    NonBlank,
+    UserName,
+    Version,
+)
+from guanxi.platform.visibility import Visibility
 
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=20000)]
@@ -19,7 +31,7 @@ TagName = Annotated[str, StringConstraints(max_length=40)]
 
 class PhoneIn(Schema):
     number: Annotated[str, StringConstraints(max_length=40)]
-    kind: Annotated[str, StringConstraints(max_length=10)] = Field(
+    kind: PhoneKind | Literal[""] = Field(
         "", description="mobile, landline, work, home or other; inferred from the number if empty"
     )
 
@@ -28,7 +40,7 @@ PhoneField = Annotated[str, StringConstraints(max_length=40)] | PhoneIn
 EmailField = Annotated[str, StringConstraints(max_length=254)]
 
 
-class RecordWrite(Schema):
+class RecordWrite(Body):
     """Fields that accounts and contacts share; all optional so that PATCH sends only changes."""
 
     province: ShortText | None = None
@@ -36,8 +48,10 @@ class RecordWrite(Schema):
     district: ShortText | None = None
     street: ShortText | None = None
     description: LongText | None = None
-    visibility: ShortText | None = None
-    owner: ShortText | None = None
+    visibility: Visibility | SkipJsonSchema[None] = Field(
+        None, description="Not null: a record is always visible to someone"
+    )
+    owner: UserName | None = None
     tags: list[TagName] | None = Field(None, max_length=20)
 
 
@@ -83,25 +97,27 @@ def record_out(record: Any, attributes: tuple[str, ...], **extra: Any) -> dict[s
 
 
 class ContactWrite(RecordWrite):
-    name: ShortText | None = None
+    name: NonBlank | SkipJsonSchema[None] = Field(
+        None, description="Not null: a contact keeps a name"
+    )
     phones: list[PhoneField] | None = Field(None, max_length=10)
     emails: list[EmailField] | None = Field(None, max_length=10)
     title: ShortText | None = None
     account: uuid.UUID | None = None
-    account_role: ShortText | None = None
+    account_role: AccountRole | Literal[""] | None = None
     wechat_id: ShortText | None = None
-    birthday: datetime.date | None = None
-    gender: ShortText | None = None
+    birthday: IsoDate | None = None
+    gender: Gender | None = None
     source: ShortText | None = None
     external_id: str | None = Field(None, max_length=64)
 
 
 class ContactCreate(ContactWrite):
-    name: ShortText
+    name: NonBlank
 
 
 class ContactUpdate(ContactWrite):
-    version: int | None = Field(None, ge=1)
+    version: Version | None = None
 
 
 class PhoneOut(Schema):
@@ -155,18 +171,20 @@ class ContactPage(Schema):
 
 
 class AccountWrite(RecordWrite):
-    name: ShortText | None = None
+    name: NonBlank | SkipJsonSchema[None] = Field(
+        None, description="Not null: an account keeps a name"
+    )
     industry: ShortText | None = None
-    size: ShortText | None = None
+    size: CompanySize | None = None
     website: Annotated[str, StringConstraints(max_length=300)] | None = None
 
 
 class AccountCreate(AccountWrite):
-    name: ShortText
+    name: NonBlank
 
 
 class AccountUpdate(AccountWrite):
-    version: int | None = Field(None, ge=1)
+    version: Version | None = None
 
 
 class AccountOut(RecordOut):
@@ -184,23 +202,33 @@ class AccountPage(Schema):
     next_cursor: str | None
 
 
-class ActivityCreate(Schema):
-    kind: Annotated[str, StringConstraints(max_length=10)]
+class ActivityCreate(Body):
+    # An activity belongs to a contact, an account or both.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["contact"], "properties": {"contact": {"type": "string"}}},
+                {"required": ["account"], "properties": {"account": {"type": "string"}}},
+            ]
+        }
+    )
+
+    kind: ActivityKind
     subject: ShortText = ""
     body: LongText = ""
     contact: uuid.UUID | None = None
     account: uuid.UUID | None = None
-    occurred_at: datetime.datetime | None = None
-    due_at: datetime.datetime | None = None
-    assignee: ShortText | None = None
+    occurred_at: IsoDateTime | None = None
+    due_at: IsoDateTime | None = None
+    assignee: UserName | None = None
 
 
-class ActivityUpdate(Schema):
-    version: int | None = Field(None, ge=1)
+class ActivityUpdate(Body):
+    version: Version | None = None
     subject: ShortText | None = None
     body: LongText | None = None
-    due_at: datetime.datetime | None = None
-    done: bool | None = None
+    due_at: IsoDateTime | None = None
+    done: Flag | None = None
 
 
 class ActivityOut(Schema):

@@ -26,6 +26,7 @@ from guanxi.customers.permissions import CustomerPermission
 from guanxi.customers.phones import inferred_kind
 from guanxi.customers.services import records
 from guanxi.platform.models import AuditEvent
+from guanxi.platform.services.audit import audit_bulk, audit_event
 
 AUDIT_COLUMNS = (
     "org_id",
@@ -48,20 +49,6 @@ class ImportedCustomer:
     phone: str = ""  # E.164, already normalised
     email: str = ""  # lower-cased, already validated
     source: str = ""
-
-
-def _audit(actor: Any, verb: str, contact: Contact, changes: dict[str, Any]) -> AuditEvent:
-    return AuditEvent(
-        org_id=contact.org_id,
-        actor=actor if getattr(actor, "pk", None) else None,
-        verb=verb,
-        target_type="customers.contact",
-        target_id=contact.pk,
-        target_label=contact.name[:200],
-        subject_type="customers.contact",
-        subject_id=contact.pk,
-        changes=changes,
-    )
 
 
 @transaction.atomic
@@ -147,12 +134,12 @@ def contacts_link_external_ids(*, actor: Any, links: Mapping[int, str]) -> None:
         contact.updated_at = now
         contact.version += 1
         events.append(
-            _audit(
-                actor,
-                "customers.contact.updated",
-                contact,
-                {"external_id": {"before": "", "after": contact.external_id}},
+            audit_event(
+                actor=actor,
+                verb="customers.contact.updated",
+                target=contact,
+                changes={"external_id": {"before": "", "after": contact.external_id}},
             )
         )
     Contact.objects.bulk_update(contacts, ["external_id", "version", "updated_at"])
-    AuditEvent.objects.bulk_create(events)
+    audit_bulk(events)

@@ -21,6 +21,12 @@ class NotificationKind:
     key: str  # dotted, "<app>.<what happened>"; stored on every notification
     label: str | Promise  # shown on the preferences page
     default_channels: frozenset[str] = field(default_factory=lambda: frozenset({Channel.IN_APP}))
+    # A group chat is read by the whole team or organisation: kinds whose text names one
+    # customer's private details (a task's subject and customer) are never posted there.
+    group_bot: bool = True
+
+    def offers(self, channel: str) -> bool:
+        return self.group_bot or channel != Channel.GROUP_BOT
 
     def __post_init__(self) -> None:
         unknown = set(self.default_channels) - set(Channel.values)

@@ -48,7 +48,9 @@ def preference_grid(user_id: int) -> list[dict[str, Any]]:
                 {
                     "channel": channel,
                     "label": label,
-                    "enabled": stored.get((kind.key, channel), channel in kind.default_channels),
+                    "enabled": kind.offers(channel)
+                    and stored.get((kind.key, channel), channel in kind.default_channels),
+                    "offered": kind.offers(channel),
                 }
                 for channel, label in Channel.choices
             ],

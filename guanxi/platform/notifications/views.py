@@ -78,6 +78,7 @@ def notification_preferences_view(request: HttpRequest) -> HttpResponse:
             (kind.key, channel): f"{kind.key}:{channel}" in request.POST
             for kind in registered_kinds()
             for channel in Channel.values
+            if kind.offers(channel)
         }
         notification_preferences_save(actor=request.user, choices=choices)
         messages.success(request, _("Your notification settings were saved."))

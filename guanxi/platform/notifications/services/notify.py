@@ -103,9 +103,10 @@ def notify(
         for row in rows
         if Channel.EMAIL in chosen[row.recipient_id]
     ]
-    deliveries += _bot_deliveries(
-        [row for row in rows if Channel.GROUP_BOT in chosen[row.recipient_id]], people
-    )
+    if get_kind(kind).group_bot:
+        deliveries += _bot_deliveries(
+            [row for row in rows if Channel.GROUP_BOT in chosen[row.recipient_id]], people
+        )
     deliveries = Delivery.objects.bulk_create(deliveries)
     recipient_ids = [row.recipient_id for row in rows if row.in_app]
     transaction.on_commit(partial(forget_unread_counts, recipient_ids))
