@@ -130,28 +130,8 @@ def _is_usable(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and user.org_id)
 
 
-def visible_filter(user: Any, model: type[models.Model] | None = None) -> Q:
-    """The Q that limits a queryset of owned records (of ``model``) to what ``user`` may see."""
-    if not _is_usable(user):
-        return Q(pk__in=[])
-    in_org = Q(org_id=user.org_id)
-    if user.is_administrator:
-        return in_org
-    seen = Q(owner_id=user.pk)
-    if user.team_id is not None:
-        seen |= Q(team_id=user.team_id) & ~Q(visibility=Visibility.OWNER)
-    managed = managed_team_ids(user)
-    if managed:
-        seen |= Q(team_id__in=managed)
-    if organization_sharing(user) != OrganizationSharing.PRIVATE:
-        seen |= Q(visibility=Visibility.ORGANIZATION)
-    if model is not None and _has_collaborations(user):
-        seen |= collaborator_filter(user, model)
-    return in_org & seen
-
-
-def editable_filter(user: Any, model: type[models.Model]) -> Q:
-    """The Q of records of ``model`` that ``user`` may change (the list form of can_edit)."""
+def _access_filter(user: Any, model: type[models.Model] | None, *, write: bool) -> Q:
+    """Reading and writing differ only in what the organisation and collaborators grant."""
     if not _is_usable(user):
         return Q(pk__in=[])
     in_org = Q(org_id=user.org_id)
@@ -163,11 +143,24 @@ def editable_filter(user: Any, model: type[models.Model]) -> Q:
     managed = managed_team_ids(user)
     if managed:
         allowed |= Q(team_id__in=managed)
-    if organization_sharing(user) == OrganizationSharing.READ_WRITE:
+    sharing = organization_sharing(user)
+    if sharing == OrganizationSharing.READ_WRITE or (
+        not write and sharing != OrganizationSharing.PRIVATE
+    ):
         allowed |= Q(visibility=Visibility.ORGANIZATION)
-    if _has_collaborations(user):
-        allowed |= collaborator_filter(user, model, write=True)
+    if model is not None and _has_collaborations(user):
+        allowed |= collaborator_filter(user, model, write=write)
     return in_org & allowed
+
+
+def visible_filter(user: Any, model: type[models.Model] | None = None) -> Q:
+    """The Q that limits a queryset of owned records (of ``model``) to what ``user`` may see."""
+    return _access_filter(user, model, write=False)
+
+
+def editable_filter(user: Any, model: type[models.Model]) -> Q:
+    """The Q of records of ``model`` that ``user`` may change (the list form of can_edit)."""
+    return _access_filter(user, model, write=True)
 
 
 def _collaborates_on(user: Any, record: OwnedRecord, *, write: bool) -> bool:
