@@ -616,3 +616,19 @@ def test_an_ended_share_is_not_listed_as_shared(people, api_for, org_contact):
     RecordCollaborator.objects.update(until=timezone.localdate() - datetime.timedelta(days=1))
     listed = api_for(people.outsider).get("/api/v1/contacts", {"scope": "shared"}).json()
     assert listed["items"] == []
+
+
+def test_a_handed_over_task_on_a_colleagues_customer_goes_to_someone_who_sees_it(people):
+    from guanxi.customers.models import Activity
+    from guanxi.platform.handover import handover_run
+
+    _set_sharing(people, "private")
+    theirs = contact_create(actor=people.teammate, name="队友的客户", visibility="team")
+    task = activity_create(
+        actor=people.teammate, kind="task", subject="跟进", contact=theirs, assignee=people.owner
+    )
+    handover_run(actor=people.admin, from_user=people.owner, to_users=[people.outsider])
+    task = Activity.objects.get(pk=task.pk)
+    outsider = type(people.outsider).objects.get(pk=people.outsider.pk)
+    assert not can_see(outsider, theirs)
+    assert task.assignee_id == people.teammate.pk

@@ -9,6 +9,7 @@ change its owner.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
@@ -27,6 +28,7 @@ from guanxi.platform.models import User
 from guanxi.platform.services.audit import audit_record
 from guanxi.platform.services.sharing import collaborators_grant_read
 from guanxi.platform.verbs import register_verb_labels
+from guanxi.platform.visibility import can_see
 
 VERB_LABELS = {
     "customers.account.handed_over": gettext_noop("Account handed over"),
@@ -61,7 +63,7 @@ def _move_records(
     records = model.objects.filter(pk__in=_locked_ids(_owned(model, handover.from_user)))
     by_owner: dict[int, list[Any]] = defaultdict(list)
     for record in records.order_by("pk"):
-        new_owner = handover.owner_for(preferred_owner(record))
+        new_owner = handover.owner_for(preferred_owner(record)) or handover.next_owner()
         by_owner[new_owner.pk].append(record)
         audit_record(
             actor=handover.actor,
@@ -109,13 +111,21 @@ def move_contacts(handover: Handover) -> dict[int, int]:
     )
 
 
+def _sees(customer: Any) -> Callable[[User], bool]:
+    return lambda user: customer is None or can_see(user, customer)
+
+
 def move_open_tasks(handover: Handover) -> dict[int, int]:
     ids = _locked_ids(_open_tasks(handover.from_user))
     tasks = Activity.objects.filter(pk__in=ids).select_related("contact", "account")
     by_owner: dict[int, list[int]] = defaultdict(list)
     for task in tasks.order_by("pk"):
         customer = task.contact if task.contact_id else task.account
-        new_owner = handover.owner_for(customer.owner_id if customer else None)
+        # A task on a colleague's customer goes only to someone who may see that customer,
+        # else back to the customer's own owner.
+        new_owner = handover.owner_for(
+            customer.owner_id if customer else None, may_take=_sees(customer)
+        ) or (customer.owner if customer is not None else handover.next_owner())
         by_owner[new_owner.pk].append(task.pk)
         audit_record(
             actor=handover.actor,

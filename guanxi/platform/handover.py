@@ -50,9 +50,21 @@ class Handover:
         self._turn += 1
         return owner
 
-    def owner_for(self, preferred_owner_id: int | None = None) -> User:
+    def owner_for(
+        self,
+        preferred_owner_id: int | None = None,
+        may_take: Callable[[User], bool] | None = None,
+    ) -> User | None:
+        """The preferred target, else the next one in turn that ``may_take`` the record; None
+        when no target may (the caller decides where such a record goes)."""
         preferred = self._by_pk.get(preferred_owner_id) if preferred_owner_id else None
-        return preferred or self.next_owner()
+        if preferred is not None:
+            return preferred
+        for _attempt in range(len(self.to_users)):
+            candidate = self.next_owner()
+            if may_take is None or may_take(candidate):
+                return candidate
+        return None
 
     def owner_change(self, new_owner: User) -> dict[str, dict[str, str]]:
         """The ``changes`` of a per-record audit event."""
@@ -167,7 +179,8 @@ def handover_run(
         moved = kind.move(handover)
         counts[kind.key] = sum(moved.values())
         for owner_pk, number in moved.items():
-            by_owner[owner_pk][kind.key] = number
+            # A record may go back to its customer's own owner (not a target), see kinds.
+            by_owner.setdefault(owner_pk, {})[kind.key] = number
     audit_record(
         actor=actor,
         verb="platform.handover.completed",
