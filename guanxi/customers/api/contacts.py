@@ -21,6 +21,7 @@ from guanxi.customers.services.contacts import (
     contact_create,
     contact_delete,
     contact_update,
+    without_hidden_account_unlink,
 )
 from guanxi.platform.api_support import (
     WITH_BODY,
@@ -109,9 +110,7 @@ def update_contact(
 ) -> Any:
     fields = _service_fields(request, payload)
     contact = _one(request, contact_id)
-    if "account" in fields and fields["account"] is None and contact.shown_account is None:
-        # The client was shown no company (it may not see it): sending that back unlinks nothing.
-        del fields["account"]
+    fields = without_hidden_account_unlink(contact, fields)
     patch_record(request, contact, payload, kind="contact", update=contact_update, **fields)
     contact = _one(request, contact_id)
     set_etag(response, contact.version)

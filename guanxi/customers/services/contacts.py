@@ -209,6 +209,18 @@ def contact_create(
     return contact
 
 
+def without_hidden_account_unlink(contact: Contact, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields of an edit, minus an unlink of a company the editor was not shown.
+
+    Forms and the API show no company the editor may not see; sending back that empty value
+    means "unchanged", not "unlink" (``shown_account`` comes from the contact selectors).
+    """
+    hidden = contact.account_id and contact.shown_account is None
+    if hidden and "account" in fields and fields["account"] is None:
+        return {name: value for name, value in fields.items() if name != "account"}
+    return fields
+
+
 @transaction.atomic
 def contact_update(
     *,

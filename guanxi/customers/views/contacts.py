@@ -21,6 +21,7 @@ from guanxi.customers.services.contacts import (
     contact_delete,
     contact_restore,
     contact_update,
+    without_hidden_account_unlink,
 )
 from guanxi.customers.views.records import (
     delete_record,
@@ -103,10 +104,8 @@ def _resolve_account(request: HttpRequest, form: ContactForm) -> bool:
 def _save(request: HttpRequest, form: ContactForm, contact: Contact | None) -> Contact | None:
     fields = form.service_fields()
     fields["account"] = fields.pop("account_obj", None)
-    hidden_account = contact is not None and contact.account_id and not contact.shown_account
-    if hidden_account and fields["account"] is None:
-        # The form could not show a company this user may not see: leave the link alone.
-        del fields["account"]
+    if contact is not None:
+        fields = without_hidden_account_unlink(contact, fields)
     try:
         if contact is None:
             return contact_create(actor=request.user, **fields)
