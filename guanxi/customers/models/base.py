@@ -43,6 +43,9 @@ class CustomerRecord(OrganizationScopedModel, VersionedModel):
     city = models.CharField(_("city"), max_length=40, blank=True)
     district = models.CharField(_("district"), max_length=40, blank=True)
     street = models.CharField(_("street address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=12, blank=True, db_default="")
+    # Values of the organisation's custom fields, keyed by field key (see ``CustomField``).
+    custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True)
     description = models.TextField(_("description"), blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 

@@ -1,4 +1,5 @@
 from guanxi.platform.models.audit import AuditEvent
+from guanxi.platform.models.imports import ImportBatch, ImportChange, MappingTemplate
 from guanxi.platform.models.organizations import Organization, Team
 from guanxi.platform.models.schedule import ScheduledRun
 from guanxi.platform.models.security import ApiToken, IdempotencyRecord, LoginFailure
@@ -9,8 +10,11 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "IdempotencyRecord",
+    "ImportBatch",
+    "ImportChange",
     "Invitation",
     "LoginFailure",
+    "MappingTemplate",
     "Organization",
     "RecordCollaborator",
     "ScheduledRun",
