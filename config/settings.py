@@ -208,12 +208,18 @@ USE_TZ = True
 GUANXI_PHONE_REGION = os.environ.get("GUANXI_PHONE_REGION", "CN")
 GUANXI_SOFT_DELETE_DAYS = 30
 GUANXI_CURRENCY = os.environ.get("GUANXI_CURRENCY", "CNY")
+# Match probabilities from which a possible duplicate is shown for review / taken as certain
+# (docs/duplicates.md).
+GUANXI_DUPLICATE_REVIEW = float(os.environ.get("GUANXI_DUPLICATE_REVIEW", "0.5"))
+GUANXI_DUPLICATE_CERTAIN = float(os.environ.get("GUANXI_DUPLICATE_CERTAIN", "0.99"))
 # How an order import finds a customer it does not know by external id, in this order.
 GUANXI_ORDER_IMPORT_MATCH = tuple(
     part
     for part in os.environ.get("GUANXI_ORDER_IMPORT_MATCH", "phone,email").split(",")
     if part.strip()
 )
+# The largest file an import accepts (uploads and the command line), in MB.
+GUANXI_IMPORT_MAX_BYTES = int(os.environ.get("GUANXI_IMPORT_MAX_MB", "100")) * 1024 * 1024
 # Local times at which `guanxi worker` starts the daily jobs.
 GUANXI_DAILY_REFRESH_AT = os.environ.get("GUANXI_DAILY_REFRESH_AT", "02:30")
 GUANXI_DAILY_PURGE_AT = os.environ.get("GUANXI_DAILY_PURGE_AT", "03:30")

@@ -99,6 +99,8 @@ def test_api_docs_render_under_the_content_security_policy(page: Any, people: An
         "contacts",
         "accounts",
         "activities",
+        "custom",
+        "duplicates",
         "orders",
         "analytics",
     ]

@@ -172,7 +172,9 @@ def test_an_order_of_a_customer_the_importer_cannot_see_is_not_taken_over(
 ) -> None:
     run(people.admin, HEADER + "S-1,P1,2026-01-05,10,,,,,,\n")
     order = Order.objects.get(external_id="S-1")
-    report = run(south_manager, HEADER + "S-1,M1,2026-01-05,99999,,,,,,新人\n", create_customers=True)
+    report = run(
+        south_manager, HEADER + "S-1,M1,2026-01-05,99999,,,,,,新人\n", create_customers=True
+    )
     assert (report.orders_created, report.orders_updated, report.error_count) == (0, 0, 1)
     assert report.errors == [
         {
@@ -185,11 +187,13 @@ def test_an_order_of_a_customer_the_importer_cannot_see_is_not_taken_over(
     assert (order.contact_id, order.amount) == (private["by_id"].pk, 10)
 
 
-def test_a_read_only_shared_contact_is_not_linked_by_phone(
-    people: Any, south_manager: Any
-) -> None:
+def test_a_read_only_shared_contact_is_not_linked_by_phone(people: Any, south_manager: Any) -> None:
     shared = contact_create(actor=people.owner, name="共享客户", phones=["13700137000"])
-    run(south_manager, HEADER + "S-9,X9,2026-01-05,10,,,,13700137000,,新名字\n", create_customers=True)
+    run(
+        south_manager,
+        HEADER + "S-9,X9,2026-01-05,10,,,,13700137000,,新名字\n",
+        create_customers=True,
+    )
     shared.refresh_from_db()
     assert (shared.external_id, shared.version) == ("", 1)
     assert Order.objects.get(external_id="S-9").contact_id != shared.pk

@@ -487,6 +487,7 @@ def test_roles_are_composed_from_each_domains_permissions(db):
         "customers.add",
         "customers.change",
         "customers.delete",
+        "customers.export",
         "customers.view",
         "platform.use_api",
     ]
@@ -498,6 +499,7 @@ def test_roles_are_composed_from_each_domains_permissions(db):
         "customers.add",
         "customers.change",
         "customers.delete",
+        "customers.export",
         "customers.view",
         "platform.use_api",
     ]

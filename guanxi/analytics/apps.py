@@ -15,6 +15,7 @@ class AnalyticsConfig(AppConfig):
         from guanxi.analytics.notifications import register as register_notifications
         from guanxi.analytics.panels import SCORE_PANEL
         from guanxi.analytics.permissions import register as register_permissions
+        from guanxi.analytics.related_rows import register as register_related_rows
         from guanxi.analytics.services.queue import refresh_after_order_import
         from guanxi.analytics.tasks import enqueue_nightly_refresh
         from guanxi.commerce.hooks import register_after_order_import
@@ -35,6 +36,7 @@ class AnalyticsConfig(AppConfig):
             }
         )
         register_router("/", router)
+        register_related_rows()
         register_daily_job(
             DailyJob(
                 key="analytics.refresh",

@@ -9,17 +9,22 @@ same reason, should a customer ever be deleted outside the registry.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.utils import timezone
 
 from guanxi.commerce.models import Order
 from guanxi.customers.registry import (
-    REPOINTED,
     UNLINKED,
     Counts,
     CustomerRef,
     Merge,
+    Moved,
     RelatedRows,
     register_related_rows,
+    repoint,
+    repoint_back,
 )
 
 
@@ -31,12 +36,15 @@ def orders_keep_unlinked(customer: CustomerRef) -> Counts:
     return {UNLINKED: unlinked}
 
 
-def orders_follow_the_merge(merge: Merge) -> Counts:
-    field = merge.source.field
-    moved = Order.objects.filter(**{f"{field}_id": merge.source.pk}).update(
-        **{f"{field}_id": merge.target.pk}, updated_at=timezone.now()
+def orders_follow_the_merge(merge: Merge) -> Moved:
+    return repoint(Order.objects.all(), merge.source.field, merge, updated_at=timezone.now())
+
+
+def orders_go_back(merge: Merge, pks: Sequence[Any]) -> Counts:
+    """Undoing a merge: the orders that moved return to the restored customer."""
+    return repoint_back(
+        Order.objects.all(), merge.source.field, merge, pks, updated_at=timezone.now()
     )
-    return {REPOINTED: moved}
 
 
 def register() -> None:
@@ -45,6 +53,7 @@ def register() -> None:
             label="commerce.order",
             on_purge=orders_keep_unlinked,
             on_merge=orders_follow_the_merge,
+            on_unmerge=orders_go_back,
             on_erase=orders_keep_unlinked,
         )
     )

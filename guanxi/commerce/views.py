@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from guanxi.commerce.models import OrderImport
 from guanxi.commerce.permissions import CommercePermission
-from guanxi.commerce.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from guanxi.commerce.rows import OPTIONAL_COLUMNS, ORDER_FIELDS, REQUIRED_COLUMNS
 from guanxi.commerce.selectors import recent_imports
 from guanxi.commerce.services.imports import orders_import
 from guanxi.core.errors import GuanxiError
@@ -23,7 +24,10 @@ from guanxi.platform.tabular import open_table
 class OrderImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV (UTF-8 or GB18030, as Excel saves it) or XLSX, with a header row."),
+        help_text=_(
+            "CSV (UTF-8 or GB18030, as Excel saves it) or XLSX (the first sheet), with a header "
+            "row."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
     )
     create_customers = forms.BooleanField(
@@ -44,7 +48,9 @@ def order_import_view(request: HttpRequest) -> HttpResponse:
         try:
             report = orders_import(
                 actor=request.user,
-                table=open_table(upload.file, name=upload.name),
+                table=open_table(
+                    upload.file, name=upload.name, max_bytes=settings.GUANXI_IMPORT_MAX_BYTES
+                ),
                 file_name=upload.name,
                 create_customers=form.cleaned_data["create_customers"],
             )
@@ -60,5 +66,6 @@ def order_import_view(request: HttpRequest) -> HttpResponse:
             "recent": recent,
             "required_columns": REQUIRED_COLUMNS,
             "optional_columns": OPTIONAL_COLUMNS,
+            "order_fields": ORDER_FIELDS,
         },
     )

@@ -22,6 +22,26 @@ def next_id(model: type[models.Model]) -> int:
         return int(cursor.fetchone()[0]) + 1
 
 
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys for rows the caller inserts itself, safe beside other writers.
+
+    PostgreSQL hands them out from the table's own sequence, so ordinary inserts and a concurrent
+    import never collide and no sequence reset is needed. SQLite takes the write lock when the
+    transaction begins (``transaction_mode=IMMEDIATE``): inside it, the next free keys are ours.
+    """
+    if count <= 0:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [model._meta.db_table, count],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
+    first = next_id(model)
+    return list(range(first, first + count))
+
+
 def _sqlite_value(value: Any) -> Any:
     """SQLite stores what Django would: UUIDs as hex, datetimes as naive UTC text."""
     if isinstance(value, uuid.UUID):
@@ -65,7 +85,11 @@ def insert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+            # The raw cursor bypasses Django's error translation: a unique violation must still
+            # surface as django.db.IntegrityError so callers (concurrent imports) can react to it.
+            with connection.wrap_database_errors, raw.copy(
+                f"COPY {table} ({quoted}) FROM STDIN"
+            ) as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -88,3 +112,24 @@ def reset_sequences(*models_to_reset: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+def update_rows(
+    model: type[models.Model], field_names: Sequence[str], objects: Sequence[Any]
+) -> None:
+    """Write ``field_names`` of each object with one ``executemany`` UPDATE by primary key.
+
+    ``bulk_update`` builds a ``CASE WHEN`` per column over the whole batch, which costs more in
+    Python than the update itself at thousands of rows; this is the plain statement, repeated.
+    """
+    if not objects or not field_names:
+        return
+    fields: list[Any] = [model._meta.get_field(name) for name in field_names]
+    table = connection.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608

@@ -9,7 +9,7 @@ def add_service_error(form: forms.Form, error: GuanxiError) -> None:
     """Show a service's field errors beside the fields; the rest at the top of the form."""
     placed = False
     for field, messages in error.field_errors.items():
-        name = field.split(".", 1)[0]
+        name = field if field in form.fields else field.split(".", 1)[0]
         if name in form.fields:
             for message in messages:
                 form.add_error(name, message)

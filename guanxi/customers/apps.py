@@ -14,10 +14,14 @@ class CustomersConfig(AppConfig):
         from guanxi.customers.audit import register_audit_subjects
         from guanxi.customers.changes import register as register_change_words
         from guanxi.customers.choices import VERB_LABELS
+        from guanxi.customers.exporting import register as register_exporters
         from guanxi.customers.handover import register_handover_kinds
+        from guanxi.customers.importing import register as register_importers
+        from guanxi.customers.merge_words import register as register_merge_words
         from guanxi.customers.notifications import register as register_notifications
         from guanxi.customers.permissions import register as register_permissions
         from guanxi.customers.related_rows import register as register_related_rows
+        from guanxi.customers.services.custom_fields import CUSTOM_FIELD_VERB_LABELS
         from guanxi.customers.services.purge import PURGE_VERB_LABELS
         from guanxi.customers.tasks import enqueue_daily_purge
         from guanxi.platform.api import register_router
@@ -31,8 +35,12 @@ class CustomersConfig(AppConfig):
         register_audit_subjects()
         register_change_words()
         register_verb_labels(PURGE_VERB_LABELS)
+        register_verb_labels(CUSTOM_FIELD_VERB_LABELS)
         register_related_rows()
+        register_merge_words()
         register_handover_kinds()
+        register_importers()
+        register_exporters()
         register_daily_job(
             DailyJob(
                 key="customers.purge_deleted",

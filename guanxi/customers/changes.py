@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from guanxi.customers.models import Account, Activity, Contact, ContactEmail, ContactPhone, Tag
+from guanxi.customers.models import (
+    Account,
+    Activity,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    CustomField,
+    Tag,
+)
 from guanxi.customers.phones import display_phone
-from guanxi.platform.changes import register_change_words, register_reference_field
+from guanxi.platform.changes import (
+    register_change_words,
+    register_label_lookup,
+    register_reference_field,
+)
 from guanxi.platform.visibility import visible_filter
 
 
@@ -14,6 +26,20 @@ def _visible_account_names(viewer: Any, names: set[str]) -> set[str]:
     """A contact's history names its company (as stored: the name) only to who may see it."""
     accounts = Account.objects.filter(visible_filter(viewer, Account), name__in=names)
     return set(accounts.values_list("name", flat=True))
+
+
+def _custom_field_labels(entity: str) -> Any:
+    """Labels of ``custom.<key>`` changes: the organisation's field labels, archived ones too."""
+
+    def lookup(org_ids: set[Any], names: set[str]) -> dict[tuple[Any, str], str]:
+        keys = {name.removeprefix("custom.") for name in names}
+        fields = CustomField.objects.filter(org_id__in=org_ids, entity=entity, key__in=keys)
+        return {
+            (org_id, f"custom.{key}"): label
+            for org_id, key, label in fields.values_list("org_id", "key", "label")
+        }
+
+    return lookup
 
 
 def register() -> None:
@@ -33,3 +59,5 @@ def register() -> None:
     )
     register_change_words(Activity._meta.label_lower, hidden={"version"})
     register_reference_field(Contact._meta.label_lower, "account", _visible_account_names)
+    register_label_lookup(Contact._meta.label_lower, "custom.", _custom_field_labels("contact"))
+    register_label_lookup(Account._meta.label_lower, "custom.", _custom_field_labels("account"))

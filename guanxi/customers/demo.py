@@ -8,6 +8,7 @@ so demo data searches exactly like real data.
 from __future__ import annotations
 
 import datetime
+import json
 import random
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,6 +28,8 @@ from guanxi.customers.models import (
     ContactEmail,
     ContactPhone,
     ContactSearchToken,
+    CustomField,
+    CustomIdentifier,
 )
 from guanxi.customers.names import name_pinyin, sort_key
 
@@ -202,6 +205,33 @@ def _record_row(
     }
 
 
+MEMBER_LEVELS = ["普通", "银卡", "金卡", "钻石"]
+MEMBER_EVERY = 3  # every third demo contact is a member
+
+
+def _member_fields(org_id: int) -> tuple[CustomField, CustomField]:
+    """The demo's two custom fields (labels are data, so Chinese only), kept if they exist."""
+    number, _created = CustomField.objects.get_or_create(
+        org_id=org_id,
+        entity="contact",
+        key="member_no",
+        defaults={"label": "会员号", "kind": "identifier", "position": 0},
+    )
+    level, _created = CustomField.objects.get_or_create(
+        org_id=org_id,
+        entity="contact",
+        key="member_level",
+        defaults={"label": "会员等级", "kind": "choice", "choices": MEMBER_LEVELS, "position": 1},
+    )
+    return number, level
+
+
+def _member_values(pk: int, offset: int) -> dict[str, Any]:
+    if offset % MEMBER_EVERY:
+        return {}
+    return {"member_no": f"M{pk:08d}", "member_level": MEMBER_LEVELS[(pk // 7) % 4]}
+
+
 def _write(model: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         insert_rows(model, list(rows[0]), [tuple(row.values()) for row in rows])
@@ -260,9 +290,11 @@ def generate(
         report("accounts", batch.stop, size.accounts)
 
     contact_start = next_id(Contact)
+    member_number, _level = _member_fields(org_id)
     phone_seen: set[int] = set()
     for batch in _batches(size.contacts):
         rows, tokens = [], []
+        identifiers: list[dict[str, Any]] = []
         phones: list[dict[str, Any]] = []
         emails: list[dict[str, Any]] = []
         for offset in batch:
@@ -307,6 +339,17 @@ def generate(
                 source=rng.choice(SOURCES),
                 external_id="",
             )
+            custom = _member_values(pk, offset)
+            row["custom"] = json.dumps(custom, ensure_ascii=False)
+            if custom:
+                identifiers.append(
+                    {
+                        "field_id": member_number.pk,
+                        "contact_id": pk,
+                        "account_id": None,
+                        "value": custom["member_no"],
+                    }
+                )
             rows.append(row)
             phones.append({"contact_id": pk, "number": e164, "kind": "mobile", "position": 0})
             emails.extend(
@@ -320,6 +363,7 @@ def generate(
             _write(ContactPhone, phones)
             _write(ContactEmail, emails)
             _write(ContactSearchToken, tokens)
+            _write(CustomIdentifier, identifiers)
         report("contacts", batch.stop, size.contacts)
 
     activity_start = next_id(Activity)

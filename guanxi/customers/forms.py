@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from guanxi.core.errors import ServiceValidationError
 from guanxi.customers import regions
 from guanxi.customers.choices import AccountRole, ActivityKind, CompanySize, Gender, PhoneKind
+from guanxi.customers.custom_fields import custom_fields_of
+from guanxi.customers.custom_fields_form import CustomValuesMixin
 from guanxi.customers.phones import display_phone, normalize_phone
 from guanxi.customers.regions import Place
 from guanxi.platform.models import User
@@ -82,10 +84,12 @@ class RegionFieldsForm(forms.Form):
         self.fields[name].widget = forms.Select(choices=choices, attrs=attrs)
 
 
-class CustomerFieldsForm(RegionFieldsForm):
-    """Fields that accounts and contacts share."""
+class CustomerFieldsForm(CustomValuesMixin, RegionFieldsForm):
+    """Fields that accounts and contacts share, and the organisation's custom fields."""
 
+    custom_entity = ""
     street = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
     tags = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Separate tags with commas.")
     )
@@ -105,6 +109,7 @@ class CustomerFieldsForm(RegionFieldsForm):
     def __init__(self, *args: Any, user: Any, record: Any = None, **kwargs: Any) -> None:
         """The owner and visibility fields are offered only to those who may change them."""
         super().__init__(*args, **kwargs)
+        self.add_custom_fields(custom_fields_of(user.org_id, self.custom_entity), record)
         if record is not None and not can_manage(user, record):
             del self.fields["owner"]
             del self.fields["visibility"]
@@ -121,6 +126,7 @@ class CustomerFieldsForm(RegionFieldsForm):
         if "owner" in data and data["owner"] is None:
             del data["owner"]
         data["tags"] = split_lines(data.get("tags", ""))
+        self.pop_custom_values(data)
         return data
 
 
@@ -132,6 +138,7 @@ class ContactForm(CustomerFieldsForm):
     (021 6234 5678 is a landline, 138 0013 8000 a mobile).
     """
 
+    custom_entity = "contact"
     name = forms.CharField(label=_("Name"), max_length=100)
     emails = forms.CharField(
         label=_("E-mail addresses"),
@@ -183,6 +190,7 @@ class ContactForm(CustomerFieldsForm):
         "city",
         "district",
         "street",
+        "postcode",
         "tags",
         "owner",
         "visibility",
@@ -251,6 +259,7 @@ class ContactForm(CustomerFieldsForm):
 
 
 class AccountForm(CustomerFieldsForm):
+    custom_entity = "account"
     name = forms.CharField(label=_("Name"), max_length=200)
     industry = forms.CharField(label=_("Industry"), max_length=80, required=False)
     size = forms.ChoiceField(label=_("Size"), choices=CompanySize.choices, required=False)
@@ -265,6 +274,7 @@ class AccountForm(CustomerFieldsForm):
         "city",
         "district",
         "street",
+        "postcode",
         "tags",
         "owner",
         "visibility",

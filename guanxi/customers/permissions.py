@@ -17,6 +17,8 @@ class CustomerPermission(models.TextChoices):
     CHANGE_CUSTOMERS = "customers.change", _("Change customers")
     DELETE_CUSTOMERS = "customers.delete", _("Delete customers")
     ADD_ACTIVITIES = "activities.add", _("Log activities")
+    EXPORT_CUSTOMERS = "customers.export", _("Export customer lists")
+    MANAGE_FIELDS = "customers.manage_fields", _("Manage custom fields")
 
 
 _HOLDERS = {
@@ -26,6 +28,10 @@ _HOLDERS = {
     # Deleting is still limited to records one manages (owner, team managers).
     CustomerPermission.DELETE_CUSTOMERS: frozenset({Role.MANAGER, Role.SALES_REP}),
     CustomerPermission.ADD_ACTIVITIES: WORKERS,
+    # A whole customer list leaving in one file: those who sell and market, not service desks
+    # or read-only seats (administrators hold every permission).
+    CustomerPermission.EXPORT_CUSTOMERS: frozenset({Role.MANAGER, Role.SALES_REP, Role.MARKETER}),
+    CustomerPermission.MANAGE_FIELDS: frozenset(),  # administrators only
 }
 
 

@@ -61,6 +61,8 @@ def display_phone(e164: str) -> str:
 
 
 def national_digits(e164: str) -> str:
+    if e164.startswith("+86"):  # China has no national prefix inside E.164: skip the parse
+        return e164[3:]
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -7,7 +7,8 @@ can read. Each module therefore registers, once, in its ``AppConfig.ready()``::
     register_related_rows(RelatedRows(
         label="commerce.order",
         on_purge=orders_keep_unlinked,   # (CustomerRef) -> {"unlinked": 5}
-        on_merge=orders_follow_the_merge,  # (Merge) -> {"repointed": 5}
+        on_merge=orders_follow_the_merge,  # (Merge) -> Moved({"repointed": 5}, pks=[...])
+        on_unmerge=orders_go_back,       # (Merge, pks) -> {"repointed": 5}
         on_erase=orders_keep_unlinked,   # (CustomerRef) -> {"unlinked": 5}
     ))
 
@@ -16,15 +17,23 @@ it changed per outcome (``deleted``, ``unlinked``, ``repointed``, ``anonymised``
 out). To forbid the operation for one record it raises :class:`Refused` with a reason a person can
 read: the whole operation on that record is rolled back and the record stays as it was.
 
+A merge can be undone, so ``on_merge`` also reports the primary keys of the rows it re-pointed
+(:class:`Moved`); the merge service keeps them, and ``on_unmerge`` later receives them and moves
+back those that still point at the survivor (a row re-pointed since, by someone else, stays). Rows
+that simply follow a foreign key use :func:`repoint` and :func:`repoint_back`.
+
 Handlers run in registration order (apps in ``INSTALLED_APPS`` order); the customer record itself
 is deleted, merged or anonymised by the customers services only after every handler has run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from dataclasses import field as dataclass_field
+from typing import Any, Literal
+
+from django.db.models import QuerySet
 
 from guanxi.core.errors import ConflictError
 
@@ -59,8 +68,25 @@ class Merge:
     target: CustomerRef
 
 
+@dataclass(frozen=True)
+class Moved:
+    """What one ``on_merge`` handler did: counts per outcome, and the rows undo may move back."""
+
+    counts: Counts
+    pks: Sequence[Any] = ()
+
+
+@dataclass
+class MergeOutcome:
+    """What a whole merge did to other rows: counts per label and, per label, the moved keys."""
+
+    counts: dict[str, Counts] = dataclass_field(default_factory=dict)
+    moved: dict[str, list[Any]] = dataclass_field(default_factory=dict)
+
+
 Handler = Callable[[CustomerRef], Counts]
-MergeHandler = Callable[[Merge], Counts]
+MergeHandler = Callable[[Merge], Moved]
+UnmergeHandler = Callable[[Merge, Sequence[Any]], Counts]
 
 
 class Refused(ConflictError):
@@ -76,6 +102,9 @@ class RelatedRows:
     on_purge: Handler
     on_merge: MergeHandler
     on_erase: Handler
+    # Every module that moves rows on a merge should give one; without it an undone merge
+    # leaves this kind's rows with the survivor.
+    on_unmerge: UnmergeHandler | None = None
 
 
 _REGISTRY: dict[str, RelatedRows] = {}
@@ -104,13 +133,53 @@ def run_purge(customer: CustomerRef) -> dict[str, Counts]:
     return results
 
 
-def run_merge(merge: Merge) -> dict[str, Counts]:
+def merge_related_rows(merge: Merge) -> MergeOutcome:
+    """Call every ``on_merge``; the counts and, for undo, the keys of the rows that moved."""
     if merge.source.kind != merge.target.kind or merge.source.org_id != merge.target.org_id:
         raise ValueError("Only customers of the same kind and organisation can be merged.")
+    outcome = MergeOutcome()
+    for rows in registered_related_rows():
+        moved = rows.on_merge(merge)
+        _collect(outcome.counts, rows.label, moved.counts)
+        if moved.pks:
+            outcome.moved[rows.label] = list(moved.pks)
+    return outcome
+
+
+def run_merge(merge: Merge) -> dict[str, Counts]:
+    """The counts of :func:`merge_related_rows`, for callers that will not undo."""
+    return merge_related_rows(merge).counts
+
+
+def run_unmerge(merge: Merge, moved: dict[str, list[Any]]) -> dict[str, Counts]:
+    """Move back the rows an earlier merge moved (``moved`` as :func:`merge_related_rows` gave
+    it); a label no longer registered is skipped, since its rows cannot be told apart."""
     results: dict[str, Counts] = {}
     for rows in registered_related_rows():
-        _collect(results, rows.label, rows.on_merge(merge))
+        pks = moved.get(rows.label)
+        if pks and rows.on_unmerge is not None:
+            _collect(results, rows.label, rows.on_unmerge(merge, pks))
     return results
+
+
+def repoint(rows: QuerySet[Any], field_name: str, merge: Merge, **also: Any) -> Moved:
+    """Re-point ``field_name`` of the source's rows to the target (``also``: more columns to set,
+    such as ``updated_at``); the usual ``on_merge`` of a row with a plain foreign key."""
+    mine = rows.filter(**{f"{field_name}_id": merge.source.pk})
+    pks = list(mine.values_list("pk", flat=True))
+    if pks:
+        rows.filter(pk__in=pks).update(**{f"{field_name}_id": merge.target.pk}, **also)
+    return Moved({REPOINTED: len(pks)}, pks)
+
+
+def repoint_back(
+    rows: QuerySet[Any], field_name: str, merge: Merge, pks: Sequence[Any], **also: Any
+) -> Counts:
+    """Undo :func:`repoint` for the given rows that still point at the target."""
+    back = rows.filter(pk__in=list(pks), **{f"{field_name}_id": merge.target.pk}).update(
+        **{f"{field_name}_id": merge.source.pk}, **also
+    )
+    return {REPOINTED: back}
 
 
 def run_erase(customer: CustomerRef) -> dict[str, Counts]:

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from guanxi.customers import search
 from guanxi.customers.choices import ActivityKind
+from guanxi.customers.custom_fields import filter_by_custom
+from guanxi.customers.duplicate_warning import accounts_like, contacts_like
 from guanxi.customers.models import (
     Account,
     AccountSearchToken,
@@ -19,6 +21,7 @@ from guanxi.customers.models import (
     ContactEmail,
     ContactPhone,
     ContactSearchToken,
+    CustomIdentifier,
 )
 from guanxi.platform.models import AuditEvent
 from guanxi.platform.visibility import (
@@ -41,7 +44,7 @@ SCOPES = ("mine", "shared", "team")
 
 
 def _in_scope(records: QuerySet[Any], user: Any, scope: str) -> QuerySet[Any]:
-    """"mine": owned by the user; "shared": the user was added as a collaborator (directly, or
+    """ "mine": owned by the user; "shared": the user was added as a collaborator (directly, or
     through an account shared with its contacts); "team": owned within the user's team or the
     teams they manage."""
     if scope == "mine":
@@ -163,8 +166,10 @@ def contact_list(
     segment: str = "",
     value_group: str = "",
     grid_cell: str = "",
+    custom: dict[str, str] | None = None,
 ) -> QuerySet[Contact]:
     contacts = _in_scope(contacts_visible_to(user, deleted=deleted), user, scope)
+    contacts = filter_by_custom(contacts, user.org_id, custom or {})
     if segment:
         contacts = contacts.filter(score__rfm_segment=segment)
     if value_group:
@@ -196,8 +201,10 @@ def account_list(
     updated_since: datetime.datetime | None = None,
     deleted: bool = False,
     scope: str = "",
+    custom: dict[str, str] | None = None,
 ) -> QuerySet[Account]:
     accounts = _in_scope(accounts_visible_to(user, deleted=deleted), user, scope)
+    accounts = filter_by_custom(accounts, user.org_id, custom or {})
     if q:
         accounts = accounts.filter(pk__in=account_search_ids(user, q, limit=200))
     if owner_id:
@@ -220,21 +227,23 @@ def contact_duplicates(
     account_id: int | None = None,
     exclude_id: int | None = None,
 ) -> list[Contact]:
-    """Existing contacts with the same phone or e-mail, or the same name at the same account."""
-    match = Q(phones__number__in=phones) | Q(emails__email__in=[e.lower() for e in emails])
-    if name and account_id:
-        match |= Q(name=name, account_id=account_id)
-    found = contacts_visible_to(user).filter(match)
-    if exclude_id:
-        found = found.exclude(pk=exclude_id)
-    return list(found.distinct().order_by("pk")[:5])
+    """Existing contacts the duplicate scorer finds like the typed values (``duplicate_warning``),
+    among those the user may see."""
+    company: str | None = ""
+    if account_id:
+        company = Account.objects.filter(pk=account_id).values_list("name", flat=True).first()
+    return contacts_like(
+        contacts_visible_to(user),
+        name=name,
+        phones=phones,
+        emails=emails,
+        company=company or "",
+        exclude_id=exclude_id,
+    )
 
 
 def account_duplicates(user: Any, *, name: str, exclude_id: int | None = None) -> list[Account]:
-    found = accounts_visible_to(user).filter(name=" ".join(name.split()))
-    if exclude_id:
-        found = found.exclude(pk=exclude_id)
-    return list(found.order_by("pk")[:5])
+    return accounts_like(accounts_visible_to(user), name=name, exclude_id=exclude_id)
 
 
 def activities_visible_to(user: Any) -> QuerySet[Activity]:
@@ -373,3 +382,65 @@ def visible_contact_ids(user: Any, ids: set[int]) -> set[int]:
         return set()
     found = Contact.objects.filter(visible_filter(user, Contact), pk__in=ids)
     return set(found.values_list("pk", flat=True))
+
+
+def contact_ids_by_identifier(
+    user: Any, field_ids: list[int], values: list[str]
+) -> dict[tuple[int, str], int | None]:
+    """The contact holding each identifier value (会员号, 身份证号), ``None`` when ``user`` may not
+    see it: identifier values are unique per organisation, like external ids, so the caller
+    refuses such rows rather than linking to or duplicating a hidden customer."""
+    if not field_ids or not values:
+        return {}
+    rows = list(
+        CustomIdentifier.objects.filter(
+            field_id__in=field_ids, field__org_id=user.org_id, value__in=values
+        ).values_list("field_id", "value", "contact_id")
+    )
+    held = {row[2] for row in rows if row[2] is not None}
+    visible = visible_contact_ids(user, held)
+    return {(field_id, value): pk if pk in visible else None for field_id, value, pk in rows}
+
+
+def _visible_holders(model: Any, field: str, user: Any, values: list[str]) -> dict[str, int]:
+    """The oldest live contact ``user`` may see holding each value; invisible holders do not
+    exist for the caller (a phone or e-mail is not unique, so it is simply no match).
+
+    Two indexed queries — holders by value, then which of them are visible — rather than one
+    join, which lets the planner walk every contact of the organisation (seconds at a million).
+    """
+    if not values:
+        return {}
+    rows = list(model.objects.filter(**{f"{field}__in": values}).values_list(field, "contact_id"))
+    candidates = {contact_id for _value, contact_id in rows}
+    visible = set(contacts_visible_to(user).filter(pk__in=candidates).values_list("pk", flat=True))
+    found: dict[str, int] = {}
+    for value, contact_id in rows:
+        if contact_id in visible and contact_id < found.get(value, contact_id + 1):
+            found[value] = contact_id
+    return found
+
+
+def visible_contact_ids_by_phone(user: Any, numbers: list[str]) -> dict[str, int]:
+    return _visible_holders(ContactPhone, "number", user, numbers)
+
+
+def visible_contact_ids_by_email(user: Any, emails: list[str]) -> dict[str, int]:
+    return _visible_holders(ContactEmail, "email", user, emails)
+
+
+def editable_contact_ids(user: Any, ids: set[int]) -> set[int]:
+    """Which of these contacts ``user`` may change (a read-only share is not enough)."""
+    if not ids:
+        return set()
+    found = Contact.objects.filter(editable_filter(user, Contact), pk__in=ids)
+    return set(found.values_list("pk", flat=True))
+
+
+def account_ids_by_name(user: Any, names: list[str]) -> dict[str, int]:
+    """The oldest live account ``user`` may see with exactly each name, as the contact form links
+    a company typed by name; an account the user cannot see is never found."""
+    if not names:
+        return {}
+    rows = accounts_visible_to(user).filter(name__in=names).order_by("-pk")
+    return dict(rows.values_list("name", "pk"))

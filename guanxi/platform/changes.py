@@ -71,6 +71,37 @@ class _Hidden:
 HIDDEN = _Hidden()
 
 
+# Fields whose labels are data, not code (an organisation's custom fields, ``custom.<key>``): the
+# domain looks up, for all the events shown at once, ``{(org_id, field name): label}``.
+LabelLookup = Callable[[set[Any], set[str]], Mapping[tuple[Any, str], str]]
+_LABEL_LOOKUPS: dict[str, tuple[str, LabelLookup]] = {}
+
+
+def register_label_lookup(target_type: str, prefix: str, lookup: LabelLookup) -> None:
+    """Labels of ``target_type``'s changed fields whose names start with ``prefix``."""
+    _LABEL_LOOKUPS[target_type] = (prefix, lookup)
+
+
+def _looked_up_labels(events: list[Any], shown: dict[Any, list[Any]]) -> dict[tuple[Any, ...], str]:
+    """``{(org_id, target_type, name): label}``: one lookup per record type on the page."""
+    wanted: dict[str, tuple[set[Any], set[str]]] = {}
+    for event in events:
+        if event.target_type not in _LABEL_LOOKUPS:
+            continue
+        prefix = _LABEL_LOOKUPS[event.target_type][0]
+        names = {row[0] for row in shown[event.pk] if row[0].startswith(prefix)}
+        if names:
+            org_ids, all_names = wanted.setdefault(event.target_type, (set(), set()))
+            org_ids.add(event.org_id)
+            all_names.update(names)
+    labels: dict[tuple[Any, ...], str] = {}
+    for target_type, (org_ids, names) in wanted.items():
+        found = _LABEL_LOOKUPS[target_type][1](org_ids, names)
+        for (org_id, name), label in found.items():
+            labels[(org_id, target_type, name)] = label
+    return labels
+
+
 def register_reference_field(target_type: str, name: str, visible_values: VisibleValues) -> None:
     """``visible_values(viewer, values)`` returns the values (as stored) the viewer may see."""
     _REFERENCES[(target_type, name)] = visible_values
@@ -301,15 +332,16 @@ def describe_events(events: Iterable[Any], viewer: Any = None) -> list[Any]:
         for username in _usernames(before) + _usernames(after)
     }
     names = _user_names({event.org_id for event in events}, usernames)
+    looked_up = _looked_up_labels(events, shown)
     for event in events:
         rows = []
         for name, words, before, after in shown[event.pk]:
             before_text, after_text = words.format(before, names), words.format(after, names)
             if before_text == EMPTY and after_text == EMPTY:
                 continue
-            rows.append(
-                ChangeRow(name, field_label(event.target_type, name), before_text, after_text)
-            )
+            label = looked_up.get((event.org_id, event.target_type, name))
+            label = label or field_label(event.target_type, name)
+            rows.append(ChangeRow(name, label, before_text, after_text))
         event.verb_text = verb_label(event.verb)
         event.change_rows = rows
     return events

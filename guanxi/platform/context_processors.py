@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from guanxi.platform.imports.selectors import importers_for
 from guanxi.platform.roles import Permission
 from guanxi.platform.visibility import managed_team_ids
 
@@ -19,4 +20,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_manage_users": can_manage_users,
         # Team managers hand over their members' records; administrators reach it from Users.
         "can_hand_over": bool(not can_manage_users and user.is_active and managed_team_ids(user)),
+        "can_import": bool(importers_for(user)),
     }

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from guanxi.platform.views import handover, invitations, users
 from guanxi.platform.views.auth import login_view, logout_view, set_language_view
@@ -33,4 +33,5 @@ urlpatterns = [
     path("handover/", handover.handover_start_view, name="handover-start"),
     path("handover/<uuid:public_id>/", handover.handover_view, name="handover"),
     path("invitations/<str:token>/", invitations.invitation_accept_view, name="invitation-accept"),
+    path("", include("guanxi.platform.imports.urls")),
 ]

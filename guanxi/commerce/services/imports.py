@@ -28,6 +28,7 @@ from guanxi.commerce.hooks import run_after_order_import
 from guanxi.commerce.models import Order, OrderImport
 from guanxi.commerce.permissions import CommercePermission
 from guanxi.commerce.rows import (
+    ORDER_FIELDS,
     REQUIRED_COLUMNS,
     OrderRow,
     RowContext,
@@ -42,6 +43,7 @@ from guanxi.customers.services.imported import (
     contacts_create_imported,
     contacts_link_external_ids,
 )
+from guanxi.platform.imports.mapping import check_mapping, complete_mapping
 from guanxi.platform.services.audit import audit_record
 from guanxi.platform.tabular import Table
 
@@ -307,6 +309,26 @@ def _chunks(rows: Iterator[tuple[int, dict[str, str]]], size: int) -> Iterator[l
         yield chunk
 
 
+def _with_order_columns(
+    table: Table, mapping: dict[str, str] | None
+) -> tuple[Table, dict[str, str]]:
+    """The table with its columns renamed to the order fields: 订单号 → order_id, 金额 → amount.
+
+    ``mapping`` (column → field, from ``--map`` or a template) wins; the other columns are
+    proposed from the fields' aliases. Columns that feed no field are left out.
+    """
+    chosen = complete_mapping(table.columns, ORDER_FIELDS, mapping or {})
+    chosen = check_mapping(table.columns, chosen, ORDER_FIELDS, required_fields=())
+    renamed = [(column, chosen[column]) for column in table.columns if column in chosen]
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, row in table.rows:
+            yield number, {key: row.get(column, "") for column, key in renamed}
+
+    fields = [key for _column, key in renamed]
+    return Table(columns=fields, rows=rows(), total_rows=table.total_rows), chosen
+
+
 def orders_import(
     *,
     actor: Any,
@@ -316,16 +338,24 @@ def orders_import(
     match_by: Sequence[str] | None = None,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    mapping: dict[str, str] | None = None,
 ) -> OrderImport:
     if not actor.has_role_permission(CommercePermission.IMPORT_ORDERS):
         raise PermissionDeniedError(_("You may not import orders."))
+    table, used = _with_order_columns(table, mapping)
     table.require(REQUIRED_COLUMNS)
     match_by = tuple(settings.GUANXI_ORDER_IMPORT_MATCH if match_by is None else match_by)
+    renamed = {column: key for column, key in used.items() if column != key}
     with transaction.atomic():
         report = OrderImport.objects.create(
             org_id=actor.org_id, actor=actor, file_name=file_name[:200]
         )
-        audit_record(actor=actor, verb="commerce.import.started", target=report)
+        audit_record(
+            actor=actor,
+            verb="commerce.import.started",
+            target=report,
+            changes={"mapping": renamed} if renamed else None,
+        )
     try:
         for chunk in _chunks(table.rows, batch_size):
             _write_batch_and_count(

@@ -7,14 +7,21 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from guanxi.customers import selectors
-from guanxi.customers.api.common import ListFilters, owner_id_for, payload_fields
+from guanxi.customers.api.common import (
+    CUSTOM_FILTERS,
+    ListFilters,
+    owner_id_for,
+    payload_fields,
+)
 from guanxi.customers.api.schemas import (
     AccountCreate,
     AccountOut,
     AccountPage,
     AccountUpdate,
     account_out,
+    custom_field_keys,
 )
+from guanxi.customers.custom_fields import custom_filter_params
 from guanxi.customers.models import Account
 from guanxi.customers.services.accounts import account_create, account_delete, account_update
 from guanxi.platform.api_support import (
@@ -39,7 +46,12 @@ def _one(request: HttpRequest, account_id: uuid.UUID) -> Account:
     )
 
 
-@router.get("", response=answers({200: AccountPage}), summary="List or search accounts")
+@router.get(
+    "",
+    response=answers({200: AccountPage}),
+    summary="List or search accounts",
+    description=CUSTOM_FILTERS,
+)
 def list_accounts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     accounts = selectors.account_list(
         request.user,
@@ -49,8 +61,10 @@ def list_accounts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str
         province=filters.province,
         updated_since=filters.updated_since,
         scope=filters.scope,
+        custom=custom_filter_params(request.GET),
     )
-    return page_of(accounts, filters, lambda a: account_out(a))
+    keys = custom_field_keys(getattr(request.user, "org_id", 0), "account")
+    return page_of(accounts, filters, lambda a: account_out(a, custom_keys=keys))
 
 
 @router.post(

@@ -7,14 +7,23 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Schema
 from pydantic import Field
 
 from guanxi.core.errors import NotFoundError
 from guanxi.platform.api_support import IsoDateTime, PageArgs
 from guanxi.platform.models import User
 
+CUSTOM_FILTERS = (
+    "Filter by custom field values with `custom.<key>=value` query parameters (exact match, "
+    "the value read as the field reads input: `custom.vip=true`, `custom.since=2026-01-03`). "
+    "An unknown key or a value the field cannot hold is a 422 problem."
+)
 
-class ListFilters(PageArgs):
+
+class RecordFilters(Schema):
+    """What narrows a list of customers; the lists and their exports take the same filters."""
+
     q: str = Field("", max_length=100)
     owner: str = Field("", max_length=150, description="User name of the owner")
     tag: str = Field("", max_length=40)
@@ -23,6 +32,10 @@ class ListFilters(PageArgs):
     scope: Literal["", "mine", "shared", "team"] = Field(
         "", description="mine, shared (with me as a collaborator) or team"
     )
+
+
+class ListFilters(PageArgs, RecordFilters):
+    pass
 
 
 def owner_id_for(request: HttpRequest, username: str) -> int | None:

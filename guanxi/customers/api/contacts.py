@@ -7,14 +7,21 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from guanxi.customers import selectors
-from guanxi.customers.api.common import ListFilters, owner_id_for, payload_fields
+from guanxi.customers.api.common import (
+    CUSTOM_FILTERS,
+    ListFilters,
+    owner_id_for,
+    payload_fields,
+)
 from guanxi.customers.api.schemas import (
     ContactCreate,
     ContactOut,
     ContactPage,
     ContactUpdate,
     contact_out,
+    custom_field_keys,
 )
+from guanxi.customers.custom_fields import custom_filter_params
 from guanxi.customers.models import Contact
 from guanxi.customers.services.contacts import (
     clean_emails,
@@ -57,7 +64,12 @@ def _one(request: HttpRequest, contact_id: uuid.UUID) -> Contact:
     )
 
 
-@router.get("", response=answers({200: ContactPage}), summary="List or search contacts")
+@router.get(
+    "",
+    response=answers({200: ContactPage}),
+    summary="List or search contacts",
+    description=CUSTOM_FILTERS,
+)
 def list_contacts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
     contacts = selectors.contact_list(
         request.user,
@@ -67,8 +79,10 @@ def list_contacts(request: HttpRequest, filters: Query[ListFilters]) -> dict[str
         province=filters.province,
         updated_since=filters.updated_since,
         scope=filters.scope,
+        custom=custom_filter_params(request.GET),
     )
-    return page_of(contacts, filters, lambda c: contact_out(c))
+    keys = custom_field_keys(getattr(request.user, "org_id", 0), "contact")
+    return page_of(contacts, filters, lambda c: contact_out(c, custom_keys=keys))
 
 
 @router.post(

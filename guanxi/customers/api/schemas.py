@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
@@ -11,6 +12,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
 from guanxi.customers.choices import AccountRole, ActivityKind, CompanySize, Gender, PhoneKind
+from guanxi.customers.custom_fields import custom_fields_of
 from guanxi.customers.models import Account, Activity, Contact
 from guanxi.customers.phones import display_phone
 from guanxi.platform.api_support import (
@@ -36,6 +38,20 @@ class PhoneIn(Schema):
     )
 
 
+CustomKey = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+CustomValueIn = Annotated[str, StringConstraints(max_length=500)] | Flag | None
+CustomValueOut = str | bool | None
+CUSTOM_IN = (
+    "Values of the organisation's custom fields (`GET /api/v1/custom-fields`) by key: text, "
+    'identifiers and choices as text, numbers as decimal strings (`"12.50"`), dates as ISO '
+    '`YYYY-MM-DD`, yes/no as true/false; null or "" removes a value. Keys not sent keep their '
+    "values."
+)
+CUSTOM_OUT = (
+    "Every active custom field by key: numbers as decimal strings, dates ISO, yes/no as "
+    "true/false, null when the record holds no value."
+)
+
 PhoneField = Annotated[str, StringConstraints(max_length=40)] | PhoneIn
 EmailField = Annotated[str, StringConstraints(max_length=254)]
 
@@ -47,12 +63,16 @@ class RecordWrite(Body):
     city: ShortText | None = None
     district: ShortText | None = None
     street: ShortText | None = None
+    postcode: Annotated[str, StringConstraints(max_length=12)] | None = None
     description: LongText | None = None
     visibility: Visibility | SkipJsonSchema[None] = Field(
         None, description="Not null: a record is always visible to someone"
     )
     owner: UserName | None = None
     tags: list[TagName] | None = Field(None, max_length=20)
+    custom: dict[CustomKey, CustomValueIn] | None = Field(
+        None, max_length=100, description=CUSTOM_IN
+    )
 
 
 class RecordOut(Schema):
@@ -62,10 +82,12 @@ class RecordOut(Schema):
     city: str
     district: str
     street: str
+    postcode: str
     description: str
     visibility: str
     owner: str
     tags: list[str]
+    custom: dict[str, CustomValueOut] = Field(description=CUSTOM_OUT)
     version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -78,6 +100,7 @@ RECORD_ATTRIBUTES = (
     "city",
     "district",
     "street",
+    "postcode",
     "description",
     "visibility",
     "version",
@@ -86,14 +109,30 @@ RECORD_ATTRIBUTES = (
 )
 
 
-def record_out(record: Any, attributes: tuple[str, ...], **extra: Any) -> dict[str, Any]:
+def record_out(
+    record: Any,
+    attributes: tuple[str, ...],
+    *,
+    custom_keys: Sequence[str] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """``custom_keys``: the active custom fields' keys, looked up once per page by the caller
+    (``custom_field_keys``); looked up here when not given."""
+    if custom_keys is None:
+        custom_keys = custom_field_keys(record.org_id, record._meta.model_name)
+    stored = record.custom or {}
     return {
         "id": record.public_id,
         **{name: getattr(record, name) for name in (*RECORD_ATTRIBUTES, *attributes)},
         "owner": record.owner.username,
         "tags": sorted(t.name for t in record.tags.all()),
+        "custom": {key: stored.get(key) for key in custom_keys},
         **extra,
     }
+
+
+def custom_field_keys(org_id: int, entity: str) -> list[str]:
+    return [field.key for field in custom_fields_of(org_id, entity)]
 
 
 class ContactWrite(RecordWrite):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +17,11 @@ from guanxi.customers.names import sort_key
 from guanxi.customers.permissions import CustomerPermission
 from guanxi.customers.regions import clean_region_fields
 from guanxi.customers.services import records
+from guanxi.customers.services.custom_fields import (
+    custom_changes,
+    custom_snapshot,
+    write_identifiers,
+)
 from guanxi.customers.services.search_index import account_reindex
 from guanxi.platform.services.audit import audit_record, diff, snapshot
 
@@ -29,6 +34,7 @@ EDITABLE_FIELDS = (
     "city",
     "district",
     "street",
+    "postcode",
     "description",
     "visibility",
     "owner",
@@ -41,6 +47,7 @@ TEXT_LIMITS = {
     "city": 40,
     "district": 40,
     "street": 200,
+    "postcode": 12,
     "description": 10000,
 }
 
@@ -68,21 +75,31 @@ def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _account_snapshot(account: Account) -> dict[str, Any]:
+def _account_snapshot(account: Account, before: dict[str, Any] | None = None) -> dict[str, Any]:
     data = snapshot(account, EDITABLE_FIELDS)
     data["tags"] = sorted(t.name for t in account.tags.all())
+    data.update(custom_snapshot(account, before))
     return data
 
 
 @transaction.atomic
-def account_create(*, actor: Any, name: str, tags: Sequence[str] = (), **fields: Any) -> Account:
+def account_create(
+    *,
+    actor: Any,
+    name: str,
+    tags: Sequence[str] = (),
+    custom: Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> Account:
     records.require_permission(actor, CustomerPermission.ADD_CUSTOMERS)
     cleaned = _clean_fields(actor, {"name": name, **fields})
     clean_region_fields(cleaned)
     owner = cleaned.pop("owner", None) or actor
     account = Account(org_id=actor.org_id, owner=owner, team_id=owner.team_id, **cleaned)
+    account.custom = custom_changes(actor, account, custom)
     account.sort_key = sort_key(account.name)
     account.save()
+    write_identifiers(actor, account)
     account.tags.set(records.resolve_tags(actor.org_id, list(tags)))
     account_reindex(account)
     audit_record(
@@ -101,6 +118,7 @@ def account_update(
     account: Account,
     version: int | None,
     tags: Sequence[str] | None = None,
+    custom: Mapping[str, Any] | None = None,
     **fields: Any,
 ) -> Account:
     records.require_can_edit(actor, account)
@@ -109,18 +127,22 @@ def account_update(
     cleaned = _clean_fields(actor, fields)
     clean_region_fields(cleaned, current=account)
     records.require_can_manage_changes(actor, account, cleaned)
+    new_custom = custom_changes(actor, account, custom)
     before = _account_snapshot(account)
     records.apply_changes(account, cleaned)
+    account.custom = new_custom
     if "owner" in cleaned:
         account.team_id = account.owner.team_id
     if tags is not None:
         account.tags.set(records.resolve_tags(account.org_id, list(tags)))
-    changes = diff(before, _account_snapshot(account))
+    changes = diff(before, _account_snapshot(account, before))
     if not changes:
         return account
     account.version += 1
     account.sort_key = sort_key(account.name)
     account.save()
+    if any(name.startswith("custom.") for name in changes):
+        write_identifiers(actor, account)
     if {"name", "website"} & changes.keys():
         account_reindex(account)
     audit_record(actor=actor, verb="customers.account.updated", target=account, changes=changes)

@@ -19,6 +19,11 @@ from guanxi.customers.permissions import CustomerPermission
 from guanxi.customers.phones import inferred_kind, normalize_phone
 from guanxi.customers.regions import clean_region_fields
 from guanxi.customers.services import records
+from guanxi.customers.services.custom_fields import (
+    custom_changes,
+    custom_snapshot,
+    write_identifiers,
+)
 from guanxi.customers.services.search_index import contact_reindex
 from guanxi.platform.services.audit import audit_record, diff, snapshot
 
@@ -40,6 +45,7 @@ EDITABLE_FIELDS = (
     "city",
     "district",
     "street",
+    "postcode",
     "description",
     "visibility",
     "owner",
@@ -54,6 +60,7 @@ TEXT_LIMITS = {
     "city": 40,
     "district": 40,
     "street": 200,
+    "postcode": 12,
     "description": 10000,
 }
 
@@ -150,11 +157,12 @@ def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _contact_snapshot(contact: Contact) -> dict[str, Any]:
+def _contact_snapshot(contact: Contact, before: dict[str, Any] | None = None) -> dict[str, Any]:
     data = snapshot(contact, EDITABLE_FIELDS)
     data["phones"] = [p.number for p in contact.phones.all()]
     data["emails"] = [e.email for e in contact.emails.all()]
     data["tags"] = sorted(t.name for t in contact.tags.all())
+    data.update(custom_snapshot(contact, before))
     return data
 
 
@@ -182,6 +190,7 @@ def contact_create(
     phones: Sequence[PhoneInput] = (),
     emails: Sequence[str] = (),
     tags: Sequence[str] = (),
+    custom: Mapping[str, Any] | None = None,
     **fields: Any,
 ) -> Contact:
     records.require_permission(actor, CustomerPermission.ADD_CUSTOMERS)
@@ -192,11 +201,13 @@ def contact_create(
     _check_external_id(actor, cleaned.get("external_id") or "")
     owner = cleaned.pop("owner", None) or actor
     contact = Contact(org_id=actor.org_id, owner=owner, team_id=owner.team_id, **cleaned)
+    contact.custom = custom_changes(actor, contact, custom)
     if not contact.account_id:
         contact.account_role = ""
     contact.pinyin = name_pinyin(contact.name)
     contact.sort_key = sort_key(contact.name)
     _save_holding_external_id(contact)
+    write_identifiers(actor, contact)
     _write_phones_and_emails(contact, clean_phone_list, clean_email_list)
     contact.tags.set(records.resolve_tags(actor.org_id, list(tags)))
     contact_reindex(contact, phones=[n for n, _k in clean_phone_list], emails=clean_email_list)
@@ -230,9 +241,11 @@ def contact_update(
     phones: Sequence[PhoneInput] | None = None,
     emails: Sequence[str] | None = None,
     tags: Sequence[str] | None = None,
+    custom: Mapping[str, Any] | None = None,
     **fields: Any,
 ) -> Contact:
-    """Apply a partial change; fields not given stay as they are."""
+    """Apply a partial change; fields not given stay as they are (so do custom values not
+    named in ``custom``)."""
     records.require_can_edit(actor, contact)
     contact = records.lock_for_update(Contact, contact)
     records.check_version(contact, version)
@@ -241,8 +254,10 @@ def contact_update(
     records.require_can_manage_changes(actor, contact, cleaned)
     if "external_id" in cleaned:
         _check_external_id(actor, cleaned["external_id"] or "", contact)
+    new_custom = custom_changes(actor, contact, custom)
     before = _contact_snapshot(contact)
     records.apply_changes(contact, cleaned)
+    contact.custom = new_custom
     if "owner" in cleaned:
         contact.team_id = contact.owner.team_id
     if not contact.account_id:
@@ -261,12 +276,14 @@ def contact_update(
         _write_phones_and_emails(contact, new_phones, new_emails)
     if tags is not None:
         contact.tags.set(records.resolve_tags(contact.org_id, list(tags)))
-    after = _contact_snapshot(contact)
+    after = _contact_snapshot(contact, before)
     changes = diff(before, after)
     if not changes:
         return contact
     contact.version += 1
     _save_holding_external_id(contact)
+    if any(name.startswith("custom.") for name in changes):
+        write_identifiers(actor, contact)
     if {"name", "phones", "emails"} & changes.keys():
         contact_reindex(contact, phones=after["phones"], emails=after["emails"])
     audit_record(actor=actor, verb="customers.contact.updated", target=contact, changes=changes)

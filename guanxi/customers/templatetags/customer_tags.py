@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 
+from guanxi.customers.custom_fields import shown_values
 from guanxi.customers.phones import display_phone
 from guanxi.platform import changes, verbs
 
@@ -38,3 +39,9 @@ def change_rows(event: Any) -> list[changes.ChangeRow]:
     if not hasattr(event, "change_rows"):
         changes.describe_events([event])
     return list(event.change_rows)
+
+
+@register.simple_tag
+def custom_values(record: Any) -> list[tuple[str, str]]:
+    """``(label, text)`` of the record's custom values, for the profile on the 360 pages."""
+    return shown_values(record.org_id, record._meta.model_name, record.custom or {})

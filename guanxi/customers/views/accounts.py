@@ -22,6 +22,7 @@ from guanxi.customers.services.accounts import (
 )
 from guanxi.customers.views.records import (
     delete_record,
+    filtered_records,
     list_filters,
     render_list,
     require_form_access,
@@ -54,7 +55,7 @@ def account_suggest_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_list_view(request: HttpRequest) -> HttpResponse:
     filters = list_filters(request)
-    accounts = selectors.account_list(request.user, **filters)
+    accounts = filtered_records(request, selectors.account_list, **filters)
     return render_list(request, accounts, "customers/account_list.html", deleted=filters["deleted"])
 
 
@@ -71,6 +72,7 @@ def _initial(account: Account) -> dict[str, Any]:
                 "city",
                 "district",
                 "street",
+                "postcode",
                 "visibility",
                 "description",
             )

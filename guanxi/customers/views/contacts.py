@@ -25,6 +25,7 @@ from guanxi.customers.services.contacts import (
 )
 from guanxi.customers.views.records import (
     delete_record,
+    filtered_records,
     list_filters,
     render_list,
     require_form_access,
@@ -45,8 +46,8 @@ def _get_contact(request: HttpRequest, public_id: str, *, deleted: bool = False)
     return contact
 
 
-@login_required
-def contact_list_view(request: HttpRequest) -> HttpResponse:
+def contact_list_filters(request: HttpRequest) -> dict[str, Any]:
+    """The list's filters, also what its export reads (the same list, as a file)."""
     filters = list_filters(request)
     for name, choices in (
         ("segment", RfmSegment),
@@ -55,7 +56,13 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
     ):
         value = request.GET.get(name, "")
         filters[name] = value if value in choices.values else ""
-    contacts = selectors.contact_list(request.user, **filters)
+    return filters
+
+
+@login_required
+def contact_list_view(request: HttpRequest) -> HttpResponse:
+    filters = contact_list_filters(request)
+    contacts = filtered_records(request, selectors.contact_list, **filters)
     return render_list(
         request,
         contacts,
@@ -132,6 +139,7 @@ def _initial(contact: Contact) -> dict[str, Any]:
                 "city",
                 "district",
                 "street",
+                "postcode",
                 "visibility",
                 "description",
             )

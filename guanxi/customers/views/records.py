@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import GuanxiError
 from guanxi.core.htmx import is_htmx
+from guanxi.customers.custom_fields import custom_filter_params
+from guanxi.customers.custom_fields_form import filter_controls
 from guanxi.customers.permissions import CustomerPermission
 from guanxi.customers.regions import province_name
 from guanxi.customers.selectors import SCOPES
@@ -41,7 +43,18 @@ def list_filters(request: HttpRequest) -> dict[str, Any]:
         "province": province_name(request.GET.get("province", "")[:40]),
         "deleted": request.GET.get("deleted") == "1",
         "scope": scope if (scope := request.GET.get("scope", "")) in SCOPES else "",
+        "custom": {key: value[:100] for key, value in custom_filter_params(request.GET).items()},
     }
+
+
+def filtered_records(request: HttpRequest, select: Callable[..., Any], **filters: Any) -> Any:
+    """``select(user, **filters)``; a custom-field filter it refuses (an unknown key, a value the
+    field cannot hold) shows its message over an empty list rather than ignoring the filter."""
+    try:
+        return select(request.user, **filters)
+    except GuanxiError as exc:
+        messages.error(request, exc.message)
+        return select(request.user, **{**filters, "custom": {}}).none()
 
 
 def render_list(
@@ -71,6 +84,10 @@ def render_list(
         "owners": active_users(getattr(request.user, "org_id", None)),
         # Only the buttons the user can use: adding, and restoring what they manage.
         "can_add": request.user.has_role_permission(CustomerPermission.ADD_CUSTOMERS),  # type: ignore[union-attr]
+        "can_export": request.user.has_role_permission(CustomerPermission.EXPORT_CUSTOMERS),  # type: ignore[union-attr]
+        "custom_filters": filter_controls(
+            getattr(request.user, "org_id", 0), records.model._meta.model_name or "", request.GET
+        ),
         "restorable": (
             {record.pk for record in page.object_list if can_manage(request.user, record)}
             if deleted

@@ -61,9 +61,7 @@ def _require_manage(actor: Any, record: Any) -> None:
         )
 
 
-def _clean(
-    actor: Any, record: Any, user: User, access: str, until: datetime.date | None
-) -> None:
+def _clean(actor: Any, record: Any, user: User, access: str, until: datetime.date | None) -> None:
     if user.org_id != record.org_id or not user.is_active:
         raise ServiceValidationError.for_field(
             "user", _("The colleague must be an active user of your organisation.")

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 
 from guanxi.core.htmx import is_htmx
 from guanxi.customers import selectors
+from guanxi.customers.duplicate_queue import merged_survivor
 from guanxi.customers.forms import ActivityForm
 from guanxi.customers.panels import panels_for
 from guanxi.customers.permissions import CustomerPermission, can_change_activity
@@ -67,6 +68,14 @@ def _render(request: HttpRequest, kind: str, record: Any, extra: dict[str, Any])
     return render(request, template, context)
 
 
+def _merged_or_404(request: HttpRequest, kind: str, public_id: str) -> HttpResponse:
+    """A merged-away record's old link leads to the record it was merged into."""
+    survivor = merged_survivor(request.user, kind, public_id)
+    if survivor is None:
+        raise Http404
+    return redirect(f"{kind}-detail", public_id=survivor.public_id)
+
+
 @login_required
 def contact_360_view(request: HttpRequest, public_id: str) -> HttpResponse:
     contact = (
@@ -75,7 +84,7 @@ def contact_360_view(request: HttpRequest, public_id: str) -> HttpResponse:
         .first()
     )
     if contact is None:
-        raise Http404
+        return _merged_or_404(request, "contact", public_id)
     return _render(request, "contact", contact, {})
 
 
@@ -89,7 +98,7 @@ def account_360_view(request: HttpRequest, public_id: str) -> HttpResponse:
         .first()
     )
     if account is None:
-        raise Http404
+        return _merged_or_404(request, "account", public_id)
     people = selectors.with_contact_details(
         selectors.contacts_visible_to(request.user).filter(account=account), request.user
     ).order_by("sort_key")[:100]

@@ -1,0 +1,1 @@
+"""Finding one customer written twice: facts → blocking → scoring → scan (docs/duplicates.md)."""

@@ -1,0 +1,135 @@
+"""Taking back one contact import: what it created goes, what it updated gets its values back.
+
+Created contacts (and the companies the import created for them) are removed for good through
+the customers purge registry, so every module handles its own rows as a purge would (orders stay,
+unlinked). An updated contact gets each field back only where the field still holds what the
+import wrote: a value someone changed since is theirs and is kept (and counted as kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from guanxi.customers.importing.drafts import Draft, load_drafts, save_drafts
+from guanxi.customers.models import Account, Contact
+from guanxi.customers.registry import CustomerKind, CustomerRef, Refused, run_purge
+from guanxi.platform.models import User
+from guanxi.platform.services.audit import audit_record
+
+CONTACT = "customers.contact"
+ACCOUNT = "customers.account"
+
+
+def _same(key: str, current: Any, written: Any) -> bool:
+    if key == "tags":
+        return sorted(current or []) == sorted(written or [])
+    return bool(current == written)
+
+
+def _restore(
+    draft: Draft, before: dict[str, Any], after: dict[str, Any], usable: dict[str, set[int]]
+) -> int:
+    """Put back the fields still as the import left them; returns how many were kept."""
+    kept = 0
+    for key, written in after.items():
+        earlier = before.get(key)
+        if not _same(key, draft.state.get(key), written) or (
+            key in usable and earlier is not None and earlier not in usable[key]
+        ):
+            kept += 1
+            continue
+        draft.state[key] = list(earlier or []) if key in ("phones", "emails", "tags") else earlier
+    return kept
+
+
+def _rounds(changes: list[Any]) -> list[list[Any]]:
+    """Latest change first, and each contact once per round: a contact updated by several chunks
+    is walked back one chunk at a time."""
+    rounds: list[list[Any]] = []
+    for change in sorted(changes, key=lambda c: c.pk or 0, reverse=True):
+        for round_ in rounds:
+            if all(other.target_id != change.target_id for other in round_):
+                round_.append(change)
+                break
+        else:
+            rounds.append([change])
+    return rounds
+
+
+def _restore_updates(actor: Any, changes: list[Any], audit: dict[str, Any]) -> tuple[int, int]:
+    restored: set[int] = set()
+    kept = 0
+    referenced = {
+        key: {value for c in changes if (value := (c.before or {}).get(key)) is not None}
+        for key in ("account", "owner")
+    }
+    live = User.objects.filter(pk__in=referenced["owner"], is_active=True)
+    owners = dict(live.values_list("pk", "team_id"))
+    usable = {
+        "account": set(
+            Account.objects.filter(pk__in=referenced["account"]).values_list("pk", flat=True)
+        ),
+        "owner": set(owners),
+    }
+    for round_ in _rounds(changes):
+        drafts = load_drafts(change.target_id for change in round_)
+        touched = []
+        for change in round_:
+            draft = drafts.get(change.target_id)
+            if draft is None:  # removed since (purged or merged away): nothing to restore
+                kept += len(change.after or {})
+                continue
+            kept += _restore(draft, change.before or {}, change.after or {}, usable)
+            touched.append(draft)
+        saved = save_drafts(actor, touched, owner_teams=owners, audit_extra=audit)
+        restored.update(draft.pk for draft in saved)
+    return len(restored), kept
+
+
+def _purge(actor: Any, kind: CustomerKind, record: Any, audit: dict[str, Any]) -> bool:
+    customer = CustomerRef(kind=kind, pk=record.pk, org_id=record.org_id)
+    try:
+        with transaction.atomic():
+            related = run_purge(customer)
+            audit_record(
+                actor=actor,
+                verb=f"customers.{kind}.purged",
+                target=record,
+                changes={**related, **audit},
+            )
+            type(record)._default_manager.filter(pk=record.pk).delete()
+    except Refused:
+        return False
+    return True
+
+
+def undo_contact_import(actor: Any, changes: Sequence[Any]) -> dict[str, int]:
+    """Runs inside the caller's transaction; returns ``{"removed", "restored", "kept"}``."""
+    batch_id = next((getattr(c, "batch_id", None) for c in changes), None)
+    audit = {"import_batch": {"before": None, "after": batch_id}} if batch_id else {}
+    created = {c.target_id for c in changes if c.target_type == CONTACT and c.action == "created"}
+    updated = [
+        c
+        for c in changes
+        if c.target_type == CONTACT and c.action == "updated" and c.target_id not in created
+    ]
+    restored, kept = _restore_updates(actor, updated, audit)
+    removed = 0
+    for contact in Contact.objects.filter(pk__in=created).only("pk", "org_id", "name"):
+        if _purge(actor, "contact", contact, audit):
+            removed += 1
+        else:
+            kept += 1
+    accounts = [c.target_id for c in changes if c.target_type == ACCOUNT and c.action == "created"]
+    for account in Account.objects.filter(pk__in=accounts).only("pk", "org_id", "name"):
+        # A company someone has since put other people at stays, with them.
+        if Contact.objects.filter(account_id=account.pk).exists():
+            kept += 1
+        elif _purge(actor, "account", account, audit):
+            removed += 1
+        else:
+            kept += 1
+    return {"removed": removed, "restored": restored, "kept": kept}
