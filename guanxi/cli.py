@@ -15,7 +15,13 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(args)
+    try:
+        execute_from_command_line(args)
+    except BrokenPipeError:
+        # ``guanxi export contacts | head``: the reader left early; that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -438,3 +438,23 @@ def test_two_imports_of_one_file_at_once_write_each_record_once(people, tmp_path
     ]
     created = "SELECT COUNT(*) FROM platform_importchange WHERE action = 'created'"
     assert _count(database, created) == [(30,)]
+
+
+def test_kept_files_are_removed_with_the_daily_purge_once_past_the_undo_window(
+    people, tmp_path, data_dir
+):
+    from guanxi.customers.tasks import purge_deleted_customers
+
+    path = write_csv(tmp_path / "tags.csv", "名称", ["甲"])
+    old = import_run(_start(people, path, dry_run=True).pk)
+    recent = import_run(_start(people, path, dry_run=True).pk)
+    assert len(stored_files(data_dir)) == 2
+    ImportBatch.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    assert purge_deleted_customers.call()["import_files"] == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.stored_file, recent.stored_file != "") == ("", True)
+    assert stored_files(data_dir) == [Path(recent.stored_file).name]
+    assert purge_deleted_customers.call()["import_files"] == 0

@@ -87,9 +87,10 @@ def insert_rows(
             raw = cursor.cursor  # psycopg cursor under Django's wrapper
             # The raw cursor bypasses Django's error translation: a unique violation must still
             # surface as django.db.IntegrityError so callers (concurrent imports) can react to it.
-            with connection.wrap_database_errors, raw.copy(
-                f"COPY {table} ({quoted}) FROM STDIN"
-            ) as copy:
+            with (
+                connection.wrap_database_errors,
+                raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         else:

@@ -12,9 +12,10 @@ import json
 import random
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import opencc
 from django.db import transaction
 from django.utils import timezone
 
@@ -139,6 +140,7 @@ NOTE_TEXTS = [
     "客户反馈服务响应慢，已安排跟进。",
 ]
 BATCH = 20_000
+_TO_TRADITIONAL = opencc.OpenCC("s2t")
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,79 @@ def _member_values(pk: int, offset: int) -> dict[str, Any]:
     return {"member_no": f"M{pk:08d}", "member_level": MEMBER_LEVELS[(pk // 7) % 4]}
 
 
+ECHO_EVERY = 40  # one demo contact in forty was entered twice
+
+
+def _originals(total: int) -> int:
+    """How many distinct people make ``total`` contacts once the echoes are added."""
+    originals = total
+    while originals + (originals + ECHO_EVERY // 2 - 1) // ECHO_EVERY > total:
+        originals -= 1
+    return originals
+
+
+def _echo_name(name: str, index: int) -> str:
+    """How a second entry of the same person is written: in traditional characters, with the
+    family name last for Latin names, or unchanged."""
+    if " " in name:
+        first, last = name.split(" ", 1)
+        return f"{last} {first}"
+    if index % 2 == 0:
+        return _TO_TRADITIONAL.convert(name)
+    return name
+
+
+@dataclass
+class _ContactRows:
+    """One batch of demo contacts with their phones, e-mails, search keys and identifiers."""
+
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    phones: list[dict[str, Any]] = field(default_factory=list)
+    emails: list[dict[str, Any]] = field(default_factory=list)
+    tokens: list[dict[str, Any]] = field(default_factory=list)
+    identifiers: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self,
+        row: dict[str, Any],
+        member_field_id: int,
+        name: str,
+        e164: str,
+        emails: list[str],
+        custom: dict[str, Any],
+        **columns: Any,
+    ) -> None:
+        pk = row["id"]
+        row.update(
+            name=name,
+            pinyin=name_pinyin(name),
+            sort_key=sort_key(name),
+            title="",
+            wechat_id="",
+            birthday=None,
+            gender="",
+            external_id="",
+            **columns,
+        )
+        row["custom"] = json.dumps(custom, ensure_ascii=False)
+        if custom:
+            self.identifiers.append(
+                {
+                    "field_id": member_field_id,
+                    "contact_id": pk,
+                    "account_id": None,
+                    "value": custom["member_no"],
+                }
+            )
+        self.contacts.append(row)
+        self.phones.append({"contact_id": pk, "number": e164, "kind": "mobile", "position": 0})
+        self.emails.extend(
+            {"contact_id": pk, "email": email, "kind": "work", "position": 0} for email in emails
+        )
+        keys = search.contact_keys(name=name, phones=[e164], emails=emails)
+        self.tokens.extend({"contact_id": pk, "token": key} for key in sorted(keys))
+
+
 def _write(model: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         insert_rows(model, list(rows[0]), [tuple(row.values()) for row in rows])
@@ -290,13 +365,37 @@ def generate(
         report("accounts", batch.stop, size.accounts)
 
     contact_start = next_id(Contact)
+    originals = _originals(size.contacts)
+    echo_start = contact_start + originals
     member_number, _level = _member_fields(org_id)
     phone_seen: set[int] = set()
-    for batch in _batches(size.contacts):
-        rows, tokens = [], []
-        identifiers: list[dict[str, Any]] = []
-        phones: list[dict[str, Any]] = []
-        emails: list[dict[str, Any]] = []
+    echoes = 0
+    for batch in _batches(originals):
+        out = _ContactRows()
+
+        def add_contact(
+            out: _ContactRows,
+            pk: int,
+            name: str,
+            e164: str,
+            contact_emails: list[str],
+            custom: dict[str, Any],
+            **columns: Any,
+        ) -> None:
+            created = now - datetime.timedelta(
+                days=rng.randint(0, 900), seconds=rng.randint(0, 86399)
+            )
+            row = _record_row(
+                rng,
+                pk=pk,
+                org_id=org_id,
+                owner_ids=owner_ids,
+                created=created,
+                province=columns.pop("province"),
+                city=columns.pop("city"),
+            )
+            out.add(row, member_number.pk, name, e164, contact_emails, custom, **columns)
+
         for offset in batch:
             pk = contact_start + offset
             name = _person_name(rng)
@@ -313,58 +412,44 @@ def generate(
                     phone_seen.add(number)
                     break
             e164 = f"+86{number}"
-            created = now - datetime.timedelta(
-                days=rng.randint(0, 900), seconds=rng.randint(0, 86399)
-            )
             contact_emails = [f"user{pk}@example.com"] if rng.random() < 0.5 else []
-            row = _record_row(
-                rng,
-                pk=pk,
-                org_id=org_id,
-                owner_ids=owner_ids,
-                created=created,
+            add_contact(
+                out,
+                pk,
+                name,
+                e164,
+                contact_emails,
+                _member_values(pk, offset),
                 province=province,
                 city=city,
-            )
-            row.update(
-                name=name,
-                pinyin=name_pinyin(name),
-                sort_key=sort_key(name),
-                title="",
                 account_id=account_start + account_index if at_account else None,
                 account_role=rng.choice(ACCOUNT_ROLES) if at_account else "",
-                wechat_id="",
-                birthday=None,
-                gender="",
                 source=rng.choice(SOURCES),
-                external_id="",
             )
-            custom = _member_values(pk, offset)
-            row["custom"] = json.dumps(custom, ensure_ascii=False)
-            if custom:
-                identifiers.append(
-                    {
-                        "field_id": member_number.pk,
-                        "contact_id": pk,
-                        "account_id": None,
-                        "value": custom["member_no"],
-                    }
+            if offset % ECHO_EVERY == ECHO_EVERY // 2:
+                # The same person entered again (a trade-show card, an old import): the duplicate
+                # review queue has real work to show.
+                add_contact(
+                    out,
+                    echo_start + echoes,
+                    _echo_name(name, echoes),
+                    e164,
+                    contact_emails[:1] if echoes % 3 else [],
+                    {},
+                    province=province,
+                    city=city,
+                    account_id=None,
+                    account_role="",
+                    source="展会",
                 )
-            rows.append(row)
-            phones.append({"contact_id": pk, "number": e164, "kind": "mobile", "position": 0})
-            emails.extend(
-                {"contact_id": pk, "email": email, "kind": "work", "position": 0}
-                for email in contact_emails
-            )
-            keys = search.contact_keys(name=name, phones=[e164], emails=contact_emails)
-            tokens.extend({"contact_id": pk, "token": key} for key in sorted(keys))
+                echoes += 1
         with transaction.atomic():
-            _write(Contact, rows)
-            _write(ContactPhone, phones)
-            _write(ContactEmail, emails)
-            _write(ContactSearchToken, tokens)
-            _write(CustomIdentifier, identifiers)
-        report("contacts", batch.stop, size.contacts)
+            _write(Contact, out.contacts)
+            _write(ContactPhone, out.phones)
+            _write(ContactEmail, out.emails)
+            _write(ContactSearchToken, out.tokens)
+            _write(CustomIdentifier, out.identifiers)
+        report("contacts", batch.stop, originals)
 
     activity_start = next_id(Activity)
     for batch in _batches(size.activities):

@@ -15,13 +15,25 @@ def has_cjk(text: str) -> bool:
     return bool(CJK.search(text))
 
 
-@lru_cache(maxsize=65536)
+_KEPT = "\x00"  # marks a run of text that is not Chinese, kept as written
+
+
+@lru_cache(maxsize=1 << 18)
+def _readings(text: str) -> tuple[str, ...]:
+    """``lazy_pinyin`` of ``text`` with the other runs kept and marked: one conversion serves
+    both the pinyin column and the sort key (an import of a million names converts each once)."""
+    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors=lambda run: _KEPT + run))
+
+
 def pinyin_syllables(text: str) -> tuple[str, ...]:
     """Toneless syllables of the Chinese characters in ``text`` (other characters dropped)."""
     if not has_cjk(text):
         return ()
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="ignore")
-    return tuple(s.lower() for s in syllables if s.isascii() and s.isalpha())
+    return tuple(
+        s.lower()
+        for s in _readings(text)
+        if not s.startswith(_KEPT) and s.isascii() and s.isalpha()
+    )
 
 
 def name_pinyin(text: str) -> str:
@@ -49,7 +61,7 @@ def sort_key(name: str) -> str:
     (li na) and 林 (lin); the name itself follows, so that 张伟 and 章伟 keep a fixed order.
     """
     cleaned = " ".join((name or "").split())
-    parts = lazy_pinyin(cleaned, style=Style.NORMAL, errors=lambda text: text)
+    parts = [part.removeprefix(_KEPT) for part in _readings(cleaned)] if cleaned else []
     spoken = " ".join(" ".join(parts).split())
     return (_latin_folded(spoken)[:_SORT_PINYIN_LENGTH] + _SORT_SEPARATOR + cleaned)[
         :SORT_KEY_LENGTH

@@ -7,6 +7,7 @@ from typing import Any
 from django.tasks import task
 
 from guanxi.customers.services.purge import customers_purge_deleted
+from guanxi.platform.imports.runner import import_files_purge
 from guanxi.platform.models import User
 
 
@@ -17,7 +18,9 @@ def purge_deleted_customers(days: int | None = None, actor_id: int | None = None
     ``actor_id`` is who asked (``guanxi purge_deleted --enqueue``); the daily run has none.
     """
     actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
-    return customers_purge_deleted(actor=actor, days=days)
+    totals = customers_purge_deleted(actor=actor, days=days)
+    # Uploaded import files past the undo window go with the same daily run.
+    return {**totals, "import_files": import_files_purge()}
 
 
 def enqueue_daily_purge() -> None:

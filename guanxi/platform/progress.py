@@ -25,7 +25,11 @@ class ProgressBar:
         return cls(stage, stream=getattr(command.stderr, "_out", sys.stderr))
 
     def update(self, done: int, total: int | None, stage: str | None = None) -> None:
-        if stage:
+        if stage and stage != self.stage:
+            if self._last:  # the previous stage keeps its own line
+                self.stream.write("\n")
+                self._last = ""
+                self._drawn_at = 0.0
             self.stage = stage
         now = time.monotonic()
         final = total is not None and done >= total

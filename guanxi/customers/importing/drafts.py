@@ -28,9 +28,8 @@ from guanxi.customers.models import (
     CustomIdentifier,
     Tag,
 )
-from guanxi.customers.names import name_pinyin
+from guanxi.customers.names import name_pinyin, sort_key
 from guanxi.customers.phones import inferred_kind
-from guanxi.customers.services.imported import cached_sort_key
 from guanxi.platform.services.audit import audit_bulk, audit_event, diff
 
 COLUMNS = (
@@ -243,7 +242,7 @@ def _apply_columns(draft: Draft, owner_teams: Mapping[int, int | None]) -> set[s
         changed.add("custom")
     if "name" in changed:
         contact.pinyin = name_pinyin(contact.name)
-        contact.sort_key = cached_sort_key(contact.name)
+        contact.sort_key = sort_key(contact.name)
         changed |= {"pinyin", "sort_key"}
     return changed
 

@@ -13,7 +13,6 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -52,10 +51,6 @@ AUDIT_COLUMNS = (
     "changes",
     "created_at",
 )
-
-
-# Imports repeat names (张伟 thousands of times in a million rows): pinyin once per name.
-cached_sort_key = lru_cache(maxsize=1 << 18)(sort_key)
 
 
 @dataclass(frozen=True)
@@ -164,7 +159,7 @@ def contacts_insert(*, actor: Any, contacts: Sequence[NewContact]) -> list[int]:
                 values["visibility"],
                 contact.name,
                 name_pinyin(contact.name),
-                cached_sort_key(contact.name),
+                sort_key(contact.name),
                 values.get("title", ""),
                 values["account_id"],
                 values.get("account_role", "") if values["account_id"] else "",
@@ -270,7 +265,7 @@ def accounts_insert(*, actor: Any, names: Sequence[str]) -> list[int]:
                 actor.team_id,
                 Visibility.ORGANIZATION,
                 name,
-                cached_sort_key(name),
+                sort_key(name),
                 "{}",
                 *_EMPTY_ACCOUNT_TEXTS,
             )

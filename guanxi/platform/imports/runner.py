@@ -11,6 +11,7 @@ after the other and the second sees what the first wrote: each record is created
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import time
 import uuid
@@ -24,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.core.bulk import insert_rows
 from guanxi.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from guanxi.platform.imports import formats
 from guanxi.platform.imports import mapping as mappings
@@ -293,18 +295,27 @@ def _write(run: _Run, rows: list[tuple[int, list[str]]]) -> tuple[ChunkResult, l
             transaction.savepoint_rollback(savepoint)
         return result, refused
     result = run.importer.write_chunk(run.context, mapped)
-    ImportChange.objects.bulk_create(
-        ImportChange(
-            batch_id=run.batch.pk,
-            target_type=change.target_type,
-            target_id=change.target_id,
-            action=change.action,
-            before=change.before,
-            after=change.after,
-        )
-        for change in result.changes
+    # One bulk insert (COPY on PostgreSQL): a chunk of 2,000 new contacts is 2,000 changes.
+    insert_rows(
+        ImportChange,
+        ("batch_id", "target_type", "target_id", "action", "before", "after"),
+        (
+            (
+                run.batch.pk,
+                change.target_type,
+                change.target_id,
+                change.action,
+                _json_or_null(change.before),
+                _json_or_null(change.after),
+            )
+            for change in result.changes
+        ),
     )
     return result, refused
+
+
+def _json_or_null(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _run_chunk(run: _Run, chunk: list[tuple[int, list[str]]], started: float) -> bool:
@@ -530,3 +541,24 @@ def import_undo(*, actor: Any, batch: ImportBatch) -> dict[str, int]:
         batch.save(update_fields=["status", "undone_at", "updated_at"])
         _audit(actor, "platform.import.undone", batch, **counts)
     return counts
+
+
+def import_files_purge() -> int:
+    """Remove the uploaded files that batches kept (dry runs waiting for the real import, failed
+    and cancelled imports waiting to resume) once the batch is past the undo window: customer
+    data does not stay on the server's disk longer than the import needs it. Returns how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=undo_days())
+    removed = 0
+    old = (
+        ImportBatch.objects.exclude(stored_file="")
+        .exclude(status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING])
+        .filter(created_at__lt=cutoff)
+    )
+    for pk in old.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=pk)
+            stored, batch.stored_file = batch.stored_file, ""
+            batch.save(update_fields=["stored_file"])
+        remove_stored(stored)
+        removed += 1
+    return removed
