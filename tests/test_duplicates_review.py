@@ -218,3 +218,31 @@ def test_a_later_scan_does_not_propose_a_dismissed_pair_again(people: Any) -> No
     _client(people.owner).post(f"/customers/duplicates/{pair.public_id}/dismiss/")
     duplicates_scan(actor=people.owner, entity="contact")
     assert list(DuplicatePair.objects.values_list("pk", "status")) == [(pair.pk, "dismissed")]
+
+
+def test_the_360_page_links_an_open_pair_to_its_comparison(people: Any, pair: Any) -> None:
+    duplicate_pair, first, second = pair
+    compare = f"/customers/duplicates/{duplicate_pair.public_id}/"
+    html = (
+        _client(people.teammate).get(f"/contacts/{first.public_id}/", headers=EN).content.decode()
+    )
+    assert "Possible duplicates" in html
+    assert f'href="/contacts/{second.public_id}/">張偉</a>' in html
+    assert f'href="{compare}"' in html
+    # Who may not see the other record is not told it exists.
+    outsider = contact_create(actor=people.outsider, name="张伟", phones=["13800138000"])
+    hidden = _pair(people, outsider, first)
+    html = (
+        _client(people.outsider)
+        .get(f"/contacts/{outsider.public_id}/", headers=EN)
+        .content.decode()
+    )
+    assert "Possible duplicates" not in html
+    assert str(hidden.public_id) not in html
+    # A dismissed pair leaves the panel.
+    DuplicatePair.objects.filter(pk=duplicate_pair.pk).update(status="dismissed")
+    html = (
+        _client(people.teammate).get(f"/contacts/{first.public_id}/", headers=EN).content.decode()
+    )
+    assert f'href="{compare}"' not in html
+    assert f'href="/customers/duplicates/{hidden.public_id}/"' in html  # the outsider's is open

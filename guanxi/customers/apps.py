@@ -14,11 +14,13 @@ class CustomersConfig(AppConfig):
         from guanxi.customers.audit import register_audit_subjects
         from guanxi.customers.changes import register as register_change_words
         from guanxi.customers.choices import VERB_LABELS
+        from guanxi.customers.duplicate_panel import DUPLICATES_PANEL
         from guanxi.customers.exporting import register as register_exporters
         from guanxi.customers.handover import register_handover_kinds
         from guanxi.customers.importing import register as register_importers
         from guanxi.customers.merge_words import register as register_merge_words
         from guanxi.customers.notifications import register as register_notifications
+        from guanxi.customers.panels import register_panel
         from guanxi.customers.permissions import register as register_permissions
         from guanxi.customers.related_rows import register as register_related_rows
         from guanxi.customers.services.custom_fields import CUSTOM_FIELD_VERB_LABELS
@@ -41,6 +43,7 @@ class CustomersConfig(AppConfig):
         register_handover_kinds()
         register_importers()
         register_exporters()
+        register_panel(DUPLICATES_PANEL)
         register_daily_job(
             DailyJob(
                 key="customers.purge_deleted",
