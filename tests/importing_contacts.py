@@ -1,4 +1,5 @@
-"""Helpers for the contact importer tests: run chunks as the import framework does."""
+"""Helpers for the customer importer tests: run chunks as the import framework does (contacts
+unless ``kind`` says otherwise)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,11 @@ def run(
     batch: ImportBatch | None = None,
     options: dict[str, Any] | None = None,
     first_row: int = 2,
+    kind: str = "contacts",
 ) -> ChunkResult:
     """One chunk in its own transaction; with ``batch``, the changes are kept as the runner
     keeps them (ImportChange rows in the same transaction)."""
-    importer = importer_for("contacts")
+    importer = importer_for(kind)
     assert importer is not None
     context = ChunkContext(
         actor=actor,
@@ -54,14 +56,14 @@ def run(
     return result
 
 
-def new_batch(actor: Any) -> ImportBatch:
+def new_batch(actor: Any, kind: str = "contacts") -> ImportBatch:
     return ImportBatch.objects.create(
-        org_id=actor.org_id, actor=actor, kind="contacts", file_name="test.csv"
+        org_id=actor.org_id, actor=actor, kind=kind, file_name="test.csv"
     )
 
 
 def undo(actor: Any, batch: ImportBatch) -> dict[str, int]:
-    importer = importer_for("contacts")
+    importer = importer_for(batch.kind)
     assert importer is not None
     with transaction.atomic():
         return importer.undo(actor, list(batch.changes.order_by("pk")))

@@ -376,12 +376,36 @@ def contact_ids_by_email(user: Any, emails: list[str]) -> dict[str, int]:
     return _unlinked_contact_ids(ContactEmail, "email", user, emails)
 
 
-def visible_contact_ids(user: Any, ids: set[int]) -> set[int]:
-    """Which of these contacts (deleted ones included) ``user`` may see."""
+def _ids_where(model: Any, condition: Q, ids: set[int]) -> set[int]:
     if not ids:
         return set()
-    found = Contact.objects.filter(visible_filter(user, Contact), pk__in=ids)
-    return set(found.values_list("pk", flat=True))
+    return set(model.objects.filter(condition, pk__in=ids).values_list("pk", flat=True))
+
+
+def visible_contact_ids(user: Any, ids: set[int]) -> set[int]:
+    """Which of these contacts (deleted ones included) ``user`` may see."""
+    return _ids_where(Contact, visible_filter(user, Contact), ids)
+
+
+def visible_account_ids(user: Any, ids: set[int]) -> set[int]:
+    """Which of these accounts (deleted ones included) ``user`` may see."""
+    return _ids_where(Account, visible_filter(user, Account), ids)
+
+
+def _ids_by_identifier(
+    user: Any, field_ids: list[int], values: list[str], model: Any
+) -> dict[tuple[int, str], int | None]:
+    if not field_ids or not values:
+        return {}
+    holder = "contact_id" if model is Contact else "account_id"
+    rows = list(
+        CustomIdentifier.objects.filter(
+            field_id__in=field_ids, field__org_id=user.org_id, value__in=values
+        ).values_list("field_id", "value", holder)
+    )
+    held = {row[2] for row in rows if row[2] is not None}
+    visible = _ids_where(model, visible_filter(user, model), held)
+    return {(field_id, value): pk if pk in visible else None for field_id, value, pk in rows}
 
 
 def contact_ids_by_identifier(
@@ -390,16 +414,14 @@ def contact_ids_by_identifier(
     """The contact holding each identifier value (会员号, 身份证号), ``None`` when ``user`` may not
     see it: identifier values are unique per organisation, like external ids, so the caller
     refuses such rows rather than linking to or duplicating a hidden customer."""
-    if not field_ids or not values:
-        return {}
-    rows = list(
-        CustomIdentifier.objects.filter(
-            field_id__in=field_ids, field__org_id=user.org_id, value__in=values
-        ).values_list("field_id", "value", "contact_id")
-    )
-    held = {row[2] for row in rows if row[2] is not None}
-    visible = visible_contact_ids(user, held)
-    return {(field_id, value): pk if pk in visible else None for field_id, value, pk in rows}
+    return _ids_by_identifier(user, field_ids, values, Contact)
+
+
+def account_ids_by_identifier(
+    user: Any, field_ids: list[int], values: list[str]
+) -> dict[tuple[int, str], int | None]:
+    """The account holding each identifier value (统一社会信用代码 ...), as for contacts."""
+    return _ids_by_identifier(user, field_ids, values, Account)
 
 
 def _visible_holders(model: Any, field: str, user: Any, values: list[str]) -> dict[str, int]:
@@ -431,10 +453,12 @@ def visible_contact_ids_by_email(user: Any, emails: list[str]) -> dict[str, int]
 
 def editable_contact_ids(user: Any, ids: set[int]) -> set[int]:
     """Which of these contacts ``user`` may change (a read-only share is not enough)."""
-    if not ids:
-        return set()
-    found = Contact.objects.filter(editable_filter(user, Contact), pk__in=ids)
-    return set(found.values_list("pk", flat=True))
+    return _ids_where(Contact, editable_filter(user, Contact), ids)
+
+
+def editable_account_ids(user: Any, ids: set[int]) -> set[int]:
+    """Which of these accounts ``user`` may change (a read-only share is not enough)."""
+    return _ids_where(Account, editable_filter(user, Account), ids)
 
 
 def account_ids_by_name(user: Any, names: list[str]) -> dict[str, int]:

@@ -74,19 +74,23 @@ class RowRefused(Exception):
 
 
 @dataclass
-class ContactRow:
+class CleanedRow:
     """The cleaned values a row gives; a field the row leaves empty is absent."""
 
     number: int
     name: str = ""
-    fields: dict[str, Any] = field(default_factory=dict)  # Contact columns
-    phones: list[tuple[str, str]] = field(default_factory=list)
-    emails: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)  # the record's columns
     custom: dict[str, Any] = field(default_factory=dict)
     identifiers: dict[int, str] = field(default_factory=dict)  # custom field id → value
-    account_name: str = ""
     owner_name: str = ""
     tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ContactRow(CleanedRow):
+    phones: list[tuple[str, str]] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    account_name: str = ""
 
 
 def collapse(text: str) -> str:
@@ -155,25 +159,112 @@ def _refusal_from(error: ServiceValidationError, default_field: str) -> RowRefus
     return RowRefused(field_key or default_field, error.message)
 
 
-class RowCleaner:
-    """Cleans the rows of one organisation's import; ``custom`` maps field keys to definitions."""
+class CellCleaner:
+    """What every customer importer cleans alike: texts, the place (province, city, district,
+    postcode), owner, tags and custom values. ``custom`` maps field keys to definitions."""
+
+    text_limits: dict[str, int] = TEXT_LIMITS
+    single_line: tuple[str, ...] = SINGLE_LINE
 
     def __init__(self, custom: dict[str, CustomField], today: datetime.date | None = None):
         self.custom = custom
         self.today = today or datetime.date.today()
 
-    def clean(self, number: int, cells: dict[str, list[str]]) -> ContactRow:
-        row = ContactRow(number=number)
+    @staticmethod
+    def texts_of(cells: dict[str, list[str]]) -> dict[str, list[str]]:
+        """The non-empty, trimmed cells of each field; a field with none is absent."""
         texts = {
             key: [c.strip() for c in values if c and c.strip()] for key, values in cells.items()
         }
-        texts = {key: values for key, values in texts.items() if values}
-        self._name(row, texts)
-        for key in SINGLE_LINE:
+        return {key: values for key, values in texts.items() if values}
+
+    def _texts(self, row: CleanedRow, texts: dict[str, list[str]]) -> None:
+        for key in self.single_line:
             if key in texts:
                 self._text(row, key, collapse(" ".join(texts[key])))
         if "description" in texts:
             self._text(row, "description", "\n".join(texts["description"]))
+
+    def _place(self, row: CleanedRow, texts: dict[str, list[str]]) -> None:
+        self._region(row)
+        if "postcode" in texts:
+            row.fields["postcode"] = self._postcode(texts["postcode"][0], row)
+
+    def _owner_tags_custom(self, row: CleanedRow, texts: dict[str, list[str]]) -> None:
+        if "owner" in texts:
+            row.owner_name = texts["owner"][0]
+        if "tags" in texts:
+            row.tags = self._tags(texts["tags"])
+        for key, values in texts.items():
+            if key.startswith("custom."):
+                self._custom(row, key, " ".join(values))
+
+    @staticmethod
+    def _limited(key: str, value: str, limit: int) -> str:
+        if len(value) > limit:
+            raise RowRefused(key, _("At most %(count)s characters.") % {"count": limit})
+        return value
+
+    def _text(self, row: CleanedRow, key: str, value: str) -> None:
+        row.fields[key] = self._limited(key, value, self.text_limits[key])
+
+    @staticmethod
+    def _region(row: CleanedRow) -> None:
+        given = tuple(row.fields.get(key, "") for key in ("province", "city", "district"))
+        if not any(given):
+            return
+        try:
+            province, city, district = _region(*given)
+        except ServiceValidationError as error:
+            raise _refusal_from(error, "province") from None
+        row.fields.update(province=province, city=city, district=district)
+
+    @staticmethod
+    def _postcode(text: str, row: CleanedRow) -> str:
+        code = "".join(text.split())
+        if row.fields.get("province"):  # an address in China: six digits
+            if not CN_POSTCODE.match(code):
+                raise RowRefused(
+                    "postcode",
+                    _("“%(value)s” is not a postcode of China (six digits).")
+                    % {"value": text[:20]},
+                )
+            return code
+        return CellCleaner._limited("postcode", collapse(text), POSTCODE_LIMIT)
+
+    @staticmethod
+    def _tags(cells: list[str]) -> list[str]:
+        tags: list[str] = []
+        for cell in cells:
+            for part in SEPARATORS.split(cell):
+                tag = collapse(part)[:TAG_LIMIT]
+                if tag and tag not in tags:
+                    tags.append(tag)
+        return tags
+
+    def _custom(self, row: CleanedRow, key: str, text: str) -> None:
+        definition = self.custom.get(key.removeprefix("custom."))
+        if definition is None:
+            raise RowRefused(key, _("There is no such custom field."))
+        try:
+            value = clean_custom_value(definition, text)
+        except ServiceValidationError as error:
+            raise RowRefused(key, error.message) from None
+        if value is None:
+            return
+        row.custom[definition.key] = value
+        if definition.kind == CustomFieldKind.IDENTIFIER:
+            row.identifiers[definition.pk] = value
+
+
+class RowCleaner(CellCleaner):
+    """Cleans the rows of one organisation's contact import."""
+
+    def clean(self, number: int, cells: dict[str, list[str]]) -> ContactRow:
+        row = ContactRow(number=number)
+        texts = self.texts_of(cells)
+        self._name(row, texts)
+        self._texts(row, texts)
         if "phone" in texts:
             row.phones = self._phones(texts["phone"])
         if "email" in texts:
@@ -186,20 +277,12 @@ class RowCleaner:
             row.fields["account_role"] = self._choice(
                 texts["account_role"][0], ROLES, "account_role"
             )
-        self._region(row)
-        if "postcode" in texts:
-            row.fields["postcode"] = self._postcode(texts["postcode"][0], row)
+        self._place(row, texts)
         if "account" in texts:
             row.account_name = self._limited(
                 "account", collapse(" ".join(texts["account"])), ACCOUNT_TEXT_LIMITS["name"]
             )
-        if "owner" in texts:
-            row.owner_name = texts["owner"][0]
-        if "tags" in texts:
-            row.tags = self._tags(texts["tags"])
-        for key, values in texts.items():
-            if key.startswith("custom."):
-                self._custom(row, key, " ".join(values))
+        self._owner_tags_custom(row, texts)
         return row
 
     def _name(self, row: ContactRow, texts: dict[str, list[str]]) -> None:
@@ -211,15 +294,6 @@ class RowCleaner:
             name = combined_name(family, given)
         key = "name" if "name" in texts or "name.family" not in texts else "name.family"
         row.name = self._limited(key, name, TEXT_LIMITS["name"])
-
-    @staticmethod
-    def _limited(key: str, value: str, limit: int) -> str:
-        if len(value) > limit:
-            raise RowRefused(key, _("At most %(count)s characters.") % {"count": limit})
-        return value
-
-    def _text(self, row: ContactRow, key: str, value: str) -> None:
-        row.fields[key] = self._limited(key, value, TEXT_LIMITS[key])
 
     @staticmethod
     def _phones(cells: list[str]) -> list[tuple[str, str]]:
@@ -286,51 +360,3 @@ class RowCleaner:
                 message = _("“%(value)s” is not a role at an account.")
             raise RowRefused(key, message % {"value": text[:40]})
         return str(found)
-
-    @staticmethod
-    def _region(row: ContactRow) -> None:
-        given = tuple(row.fields.get(key, "") for key in ("province", "city", "district"))
-        if not any(given):
-            return
-        try:
-            province, city, district = _region(*given)
-        except ServiceValidationError as error:
-            raise _refusal_from(error, "province") from None
-        row.fields.update(province=province, city=city, district=district)
-
-    @staticmethod
-    def _postcode(text: str, row: ContactRow) -> str:
-        code = "".join(text.split())
-        if row.fields.get("province"):  # an address in China: six digits
-            if not CN_POSTCODE.match(code):
-                raise RowRefused(
-                    "postcode",
-                    _("“%(value)s” is not a postcode of China (six digits).")
-                    % {"value": text[:20]},
-                )
-            return code
-        return RowCleaner._limited("postcode", collapse(text), POSTCODE_LIMIT)
-
-    @staticmethod
-    def _tags(cells: list[str]) -> list[str]:
-        tags: list[str] = []
-        for cell in cells:
-            for part in SEPARATORS.split(cell):
-                tag = collapse(part)[:TAG_LIMIT]
-                if tag and tag not in tags:
-                    tags.append(tag)
-        return tags
-
-    def _custom(self, row: ContactRow, key: str, text: str) -> None:
-        definition = self.custom.get(key.removeprefix("custom."))
-        if definition is None:
-            raise RowRefused(key, _("There is no such custom field."))
-        try:
-            value = clean_custom_value(definition, text)
-        except ServiceValidationError as error:
-            raise RowRefused(key, error.message) from None
-        if value is None:
-            return
-        row.custom[definition.key] = value
-        if definition.kind == CustomFieldKind.IDENTIFIER:
-            row.identifiers[definition.pk] = value

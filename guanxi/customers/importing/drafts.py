@@ -62,18 +62,29 @@ class Draft:
     def pk(self) -> int:
         return int(self.contact.pk)
 
+    @property
+    def record(self) -> Contact:
+        return self.contact
+
     def changes(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """``(before, after)`` of the values that differ from what was loaded."""
-        changed = diff(self.original, self.state)
-        changed.update(
-            (key, {"before": value, "after": None})
-            for key, value in self.original.items()
-            if key not in self.state and value is not None
-        )
-        return (
-            {key: change["before"] for key, change in changed.items()},
-            {key: change["after"] for key, change in changed.items()},
-        )
+        return state_changes(self.original, self.state)
+
+
+def state_changes(
+    original: dict[str, Any], state: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(before, after)`` of the values that differ from what was loaded: what an import writes
+    to ``ImportChange`` for an updated record (contact or account)."""
+    changed = diff(original, state)
+    changed.update(
+        (key, {"before": value, "after": None})
+        for key, value in original.items()
+        if key not in state and value is not None
+    )
+    return (
+        {key: change["before"] for key, change in changed.items()},
+        {key: change["after"] for key, change in changed.items()},
+    )
 
 
 def _base_state(contact: Contact) -> dict[str, Any]:
@@ -103,12 +114,19 @@ def load_drafts(ids: Iterable[int]) -> dict[int, Draft]:
     emails = ContactEmail.objects.filter(contact_id__in=wanted).order_by("position", "id")
     for contact_id, email in emails.values_list("contact_id", "email"):
         drafts[contact_id].state["emails"].append(email)
-    tagged = Contact.tags.through.objects.filter(contact_id__in=wanted)
-    for contact_id, name in tagged.values_list("contact_id", "tag__name"):
-        drafts[contact_id].state["tags"].append(name)
-    held = CustomIdentifier.objects.filter(contact_id__in=wanted)
-    for contact_id, field_id, key in held.values_list("contact_id", "field_id", "field__key"):
-        drafts[contact_id].identifiers[key] = field_id
+    return finish_drafts(drafts, Contact.tags.through, "contact_id")
+
+
+def finish_drafts(drafts: Mapping[int, Any], tags_through: Any, column: str) -> Any:
+    """Add the records' tags and identifier fields (``column`` names the record in both tables)
+    to their drafts, and keep what was loaded as each draft's ``original``."""
+    wanted = sorted(drafts)
+    tagged = tags_through.objects.filter(**{f"{column}__in": wanted})
+    for record_id, name in tagged.values_list(column, "tag__name"):
+        drafts[record_id].state["tags"].append(name)
+    held = CustomIdentifier.objects.filter(**{f"{column}__in": wanted})
+    for record_id, field_id, key in held.values_list(column, "field_id", "field__key"):
+        drafts[record_id].identifiers[key] = field_id
     for draft in drafts.values():
         draft.state["tags"].sort()
         draft.original = {k: list(v) if isinstance(v, list) else v for k, v in draft.state.items()}

@@ -26,6 +26,33 @@ def _numbered(*words: str) -> tuple[str, ...]:
     )
 
 
+def place_fields() -> list[ImportField]:
+    """Where a customer is: the same columns and header words for contacts and accounts."""
+    return [
+        ImportField("province", _("Province"), ("省", "省份", "province", "state")),
+        ImportField("city", _("City"), ("市", "城市", "city")),
+        ImportField("district", _("District"), ("区", "区县", "district", "county")),
+        ImportField(
+            "street",
+            _("Street address"),
+            ("地址", "详细地址", "街道", "address", "street", "adr street"),
+            several=True,
+        ),
+        ImportField(
+            "postcode",
+            _("Postcode"),
+            ("邮编", "邮政编码", "zip", "zip code", "postcode", "postal code", "adr postcode"),
+        ),
+    ]
+
+
+def tags_and_owner_fields() -> list[ImportField]:
+    return [
+        ImportField("tags", _("Tags"), ("标签", "tags", "tag"), several=True),
+        ImportField("owner", _("Owner (user name)"), ("负责人", "owner")),
+    ]
+
+
 def _built_in() -> list[ImportField]:
     return [
         ImportField(
@@ -98,23 +125,9 @@ def _built_in() -> list[ImportField]:
             _("External id"),
             ("客户编号", "客户号", "外部编号", "customer id", "external id", "uid"),
         ),
-        ImportField("province", _("Province"), ("省", "省份", "province", "state")),
-        ImportField("city", _("City"), ("市", "城市", "city")),
-        ImportField("district", _("District"), ("区", "区县", "district", "county")),
-        ImportField(
-            "street",
-            _("Street address"),
-            ("地址", "详细地址", "街道", "address", "street", "adr street"),
-            several=True,
-        ),
-        ImportField(
-            "postcode",
-            _("Postcode"),
-            ("邮编", "邮政编码", "zip", "zip code", "postcode", "postal code", "adr postcode"),
-        ),
+        *place_fields(),
         ImportField("description", _("Notes"), ("备注", "说明", "note", "notes")),
-        ImportField("tags", _("Tags"), ("标签", "tags", "tag"), several=True),
-        ImportField("owner", _("Owner (user name)"), ("负责人", "owner")),
+        *tags_and_owner_fields(),
     ]
 
 
@@ -123,11 +136,15 @@ def custom_import_field(definition: CustomField) -> ImportField:
     return ImportField(key, definition.label, (definition.label.lower(), definition.key.lower()))
 
 
+def with_custom_fields(actor: Any, entity: str, built_in: list[ImportField]) -> list[ImportField]:
+    """Built-in fields, then the organisation's active custom fields of ``entity`` (their label
+    and key propose them: a field labelled 会员号 takes the 会员号 column)."""
+    custom = custom_fields_of(actor.org_id, entity)
+    return built_in + [custom_import_field(definition) for definition in custom]
+
+
 def contact_import_fields(actor: Any) -> list[ImportField]:
-    """Built-in fields, then the organisation's active custom fields (their label and key propose
-    them: a field labelled 会员号 takes the 会员号 column)."""
-    custom = custom_fields_of(actor.org_id, "contact")
-    return _built_in() + [custom_import_field(definition) for definition in custom]
+    return with_custom_fields(actor, "contact", _built_in())
 
 
 def identifier_fields(definitions: list[CustomField]) -> list[CustomField]:

@@ -9,15 +9,29 @@ phone or e-mail held only by such contacts is no match at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from guanxi.customers import selectors
-from guanxi.customers.importing.cells import ContactRow
+from guanxi.customers.importing.cells import CleanedRow, ContactRow
 
 Key = tuple[Any, ...]  # ("external_id", value) | ("identifier", field id, value) | ("phone", …)
 UNIQUE_KINDS = ("external_id", "identifier")
+
+
+def identifier_holders(
+    user: Any,
+    rows: Sequence[CleanedRow],
+    held_by: Callable[[Any, list[int], list[str]], dict[tuple[int, str], int | None]],
+) -> dict[Key, int | None]:
+    """``("identifier", field id, value)`` → the record holding it (``None``: hidden), for the
+    identifier values of these rows; ``held_by`` is the selector of the kind of record."""
+    identifiers = {(f, v) for r in rows for f, v in r.identifiers.items()}
+    if not identifiers:
+        return {}
+    held = held_by(user, sorted({f for f, _v in identifiers}), sorted({v for _f, v in identifiers}))
+    return {("identifier", f, v): pk for (f, v), pk in held.items() if (f, v) in identifiers}
 
 
 def row_keys(row: ContactRow) -> list[Key]:
@@ -40,22 +54,13 @@ class Holders:
     @classmethod
     def look_up(cls, user: Any, rows: Sequence[ContactRow]) -> Holders:
         external_ids = sorted({k[1] for r in rows for k in row_keys(r) if k[0] == "external_id"})
-        identifiers = {(f, v) for r in rows for f, v in r.identifiers.items()}
         phones = sorted({number for r in rows for number, _kind in r.phones})
         emails = sorted({email for r in rows for email in r.emails})
         found: dict[Key, int | None] = {}
         if external_ids:
             held = selectors.contact_ids_by_external_id(user, external_ids)
             found.update((("external_id", value), pk) for value, pk in held.items())
-        if identifiers:
-            held_ids = selectors.contact_ids_by_identifier(
-                user, sorted({f for f, _v in identifiers}), sorted({v for _f, v in identifiers})
-            )
-            found.update(
-                (("identifier", f, v), pk)
-                for (f, v), pk in held_ids.items()
-                if (f, v) in identifiers
-            )
+        found.update(identifier_holders(user, rows, selectors.contact_ids_by_identifier))
         found.update(
             (("phone", n), pk)
             for n, pk in selectors.visible_contact_ids_by_phone(user, phones).items()

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from guanxi.customers.importing.drafts import Draft, load_drafts, save_drafts
+from guanxi.customers.importing.drafts import load_drafts, save_drafts
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.registry import CustomerKind, CustomerRef, Refused, run_purge
 from guanxi.platform.models import User
@@ -29,24 +29,28 @@ def _same(key: str, current: Any, written: Any) -> bool:
     return bool(current == written)
 
 
-def _restore(
-    draft: Draft, before: dict[str, Any], after: dict[str, Any], usable: dict[str, set[int]]
+def restore_fields(
+    state: dict[str, Any],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    usable: dict[str, set[int]],
 ) -> int:
-    """Put back the fields still as the import left them; returns how many were kept."""
+    """Put back the fields still as the import left them; returns how many were kept. A key in
+    ``usable`` (``owner``, ``account``) gets its earlier value back only if that still exists."""
     kept = 0
     for key, written in after.items():
         earlier = before.get(key)
-        if not _same(key, draft.state.get(key), written) or (
+        if not _same(key, state.get(key), written) or (
             key in usable and earlier is not None and earlier not in usable[key]
         ):
             kept += 1
             continue
-        draft.state[key] = list(earlier or []) if key in ("phones", "emails", "tags") else earlier
+        state[key] = list(earlier or []) if key in ("phones", "emails", "tags") else earlier
     return kept
 
 
-def _rounds(changes: list[Any]) -> list[list[Any]]:
-    """Latest change first, and each contact once per round: a contact updated by several chunks
+def in_rounds(changes: list[Any]) -> list[list[Any]]:
+    """Latest change first, and each record once per round: a record updated by several chunks
     is walked back one chunk at a time."""
     rounds: list[list[Any]] = []
     for change in sorted(changes, key=lambda c: c.pk or 0, reverse=True):
@@ -66,15 +70,14 @@ def _restore_updates(actor: Any, changes: list[Any], audit: dict[str, Any]) -> t
         key: {value for c in changes if (value := (c.before or {}).get(key)) is not None}
         for key in ("account", "owner")
     }
-    live = User.objects.filter(pk__in=referenced["owner"], is_active=True)
-    owners = dict(live.values_list("pk", "team_id"))
+    owners = live_owners(referenced["owner"])
     usable = {
         "account": set(
             Account.objects.filter(pk__in=referenced["account"]).values_list("pk", flat=True)
         ),
         "owner": set(owners),
     }
-    for round_ in _rounds(changes):
+    for round_ in in_rounds(changes):
         drafts = load_drafts(change.target_id for change in round_)
         touched = []
         for change in round_:
@@ -82,11 +85,36 @@ def _restore_updates(actor: Any, changes: list[Any], audit: dict[str, Any]) -> t
             if draft is None:  # removed since (purged or merged away): nothing to restore
                 kept += len(change.after or {})
                 continue
-            kept += _restore(draft, change.before or {}, change.after or {}, usable)
+            kept += restore_fields(draft.state, change.before or {}, change.after or {}, usable)
             touched.append(draft)
         saved = save_drafts(actor, touched, owner_teams=owners, audit_extra=audit)
         restored.update(draft.pk for draft in saved)
     return len(restored), kept
+
+
+def live_owners(ids: set[int]) -> dict[int, int | None]:
+    """The active users among ``ids`` (earlier owners), with their teams."""
+    return dict(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", "team_id"))
+
+
+def batch_audit(changes: Sequence[Any]) -> dict[str, Any]:
+    """What the audit events of an undo add: the batch undone."""
+    batch_id = next((getattr(c, "batch_id", None) for c in changes), None)
+    return {"import_batch": {"before": None, "after": batch_id}} if batch_id else {}
+
+
+def purge_created_accounts(actor: Any, ids: list[int], audit: dict[str, Any]) -> tuple[int, int]:
+    """Remove accounts an import created; returns ``(removed, kept)``. A company someone has since
+    put people at stays, with them, as does one another module refuses to let go."""
+    removed = kept = 0
+    for account in Account.objects.filter(pk__in=ids).only("pk", "org_id", "name"):
+        if Contact.objects.filter(account_id=account.pk).exists():
+            kept += 1
+        elif _purge(actor, "account", account, audit):
+            removed += 1
+        else:
+            kept += 1
+    return removed, kept
 
 
 def _purge(actor: Any, kind: CustomerKind, record: Any, audit: dict[str, Any]) -> bool:
@@ -108,8 +136,7 @@ def _purge(actor: Any, kind: CustomerKind, record: Any, audit: dict[str, Any]) -
 
 def undo_contact_import(actor: Any, changes: Sequence[Any]) -> dict[str, int]:
     """Runs inside the caller's transaction; returns ``{"removed", "restored", "kept"}``."""
-    batch_id = next((getattr(c, "batch_id", None) for c in changes), None)
-    audit = {"import_batch": {"before": None, "after": batch_id}} if batch_id else {}
+    audit = batch_audit(changes)
     created = {c.target_id for c in changes if c.target_type == CONTACT and c.action == "created"}
     updated = [
         c
@@ -124,12 +151,5 @@ def undo_contact_import(actor: Any, changes: Sequence[Any]) -> dict[str, int]:
         else:
             kept += 1
     accounts = [c.target_id for c in changes if c.target_type == ACCOUNT and c.action == "created"]
-    for account in Account.objects.filter(pk__in=accounts).only("pk", "org_id", "name"):
-        # A company someone has since put other people at stays, with them.
-        if Contact.objects.filter(account_id=account.pk).exists():
-            kept += 1
-        elif _purge(actor, "account", account, audit):
-            removed += 1
-        else:
-            kept += 1
-    return {"removed": removed, "restored": restored, "kept": kept}
+    gone, stayed = purge_created_accounts(actor, accounts, audit)
+    return {"removed": removed + gone, "restored": restored, "kept": kept + stayed}

@@ -55,6 +55,17 @@ TEXT_LIMITS = {
 _error = ServiceValidationError.for_field
 
 
+def clean_website(website: str) -> str:
+    """A web address as accounts store it (``https://`` added when no scheme is written)."""
+    if "://" not in website:
+        website = "https://" + website
+    try:
+        URLValidator(schemes=["http", "https"])(website)
+    except ValidationError as exc:
+        raise _error("website", _("Enter a valid web address.")) from exc
+    return website
+
+
 def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
     cleaned = records.clean_record_fields(
         actor, fields, editable=EDITABLE_FIELDS, text_limits=TEXT_LIMITS
@@ -62,14 +73,7 @@ def _clean_fields(actor: Any, fields: dict[str, Any]) -> dict[str, Any]:
     if "name" in cleaned and not cleaned["name"]:
         raise _error("name", _("An account needs a name."))
     if cleaned.get("website"):
-        website = cleaned["website"]
-        if "://" not in website:
-            website = "https://" + website
-        try:
-            URLValidator(schemes=["http", "https"])(website)
-        except ValidationError as exc:
-            raise _error("website", _("Enter a valid web address.")) from exc
-        cleaned["website"] = website
+        cleaned["website"] = clean_website(cleaned["website"])
     if "size" in cleaned and (cleaned["size"] or "") not in CompanySize.values:
         raise _error("size", _("Unknown company size."))
     return cleaned

@@ -111,15 +111,28 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
-def _creation_changes(contact: NewContact) -> dict[str, Any]:
-    """What the audit event of a created contact lists: the values it was given."""
-    values: dict[str, Any] = {"name": contact.name}
-    values.update((k, _jsonable(v)) for k, v in contact.fields.items() if v not in ("", None, {}))
-    if contact.phones:
-        values["phones"] = [number for number, _kind in contact.phones]
-    if contact.emails:
-        values["emails"] = list(contact.emails)
+def _creation_changes(name: str, fields: Mapping[str, Any], **lists: list[str]) -> dict[str, Any]:
+    """What the audit event of a created record lists: the values it was given."""
+    values: dict[str, Any] = {"name": name}
+    values.update((k, _jsonable(v)) for k, v in fields.items() if v not in ("", None, {}))
+    values.update((key, items) for key, items in lists.items() if items)
     return {key: {"before": None, "after": value} for key, value in values.items()}
+
+
+def _created_event(actor: Any, target_type: str, pk: int, name: str, changes: Any, now: Any) -> Any:
+    """One ``<target type>.created`` audit row, for :func:`insert_rows` (``AUDIT_COLUMNS``)."""
+    return (
+        actor.org_id,
+        actor.pk if getattr(actor, "pk", None) else None,
+        f"{target_type}.created",
+        target_type,
+        pk,
+        name[:200],
+        target_type,
+        pk,
+        json.dumps(changes, ensure_ascii=False),
+        now,
+    )
 
 
 def contacts_insert(*, actor: Any, contacts: Sequence[NewContact]) -> list[int]:
@@ -189,20 +202,13 @@ def contacts_insert(*, actor: Any, contacts: Sequence[NewContact]) -> list[int]:
                 emails=contact.emails,
             )
         )
-        events.append(
-            (
-                org_id,
-                actor.pk if getattr(actor, "pk", None) else None,
-                "customers.contact.created",
-                "customers.contact",
-                pk,
-                contact.name[:200],
-                "customers.contact",
-                pk,
-                json.dumps(_creation_changes(contact), ensure_ascii=False),
-                now,
-            )
+        changes = _creation_changes(
+            contact.name,
+            contact.fields,
+            phones=[number for number, _kind in contact.phones],
+            emails=list(contact.emails),
         )
+        events.append(_created_event(actor, "customers.contact", pk, contact.name, changes, now))
     insert_rows(Contact, CONTACT_COLUMNS, rows)
     # The bulk path for the many small rows (COPY on PostgreSQL); the database assigns their keys.
     insert_rows(ContactPhone, ("contact_id", "number", "kind", "position"), phones)
@@ -212,6 +218,17 @@ def contacts_insert(*, actor: Any, contacts: Sequence[NewContact]) -> list[int]:
     insert_rows(ContactSearchToken, ("contact_id", "token"), keys)
     insert_rows(AuditEvent, AUDIT_COLUMNS, events)
     return ids
+
+
+@dataclass
+class NewAccount:
+    """An account ready to be written: every value already cleaned and normalised."""
+
+    name: str
+    fields: dict[str, Any] = field(default_factory=dict)  # other Account columns, and "custom"
+    tag_ids: list[int] = field(default_factory=list)
+    identifiers: list[tuple[int, str]] = field(default_factory=list)  # (custom field id, value)
+    owner: Any = None  # the actor when empty
 
 
 ACCOUNT_COLUMNS = (
@@ -227,7 +244,9 @@ ACCOUNT_COLUMNS = (
     "name",
     "sort_key",
     "custom",
-    # Left empty, listed because the columns have no database default.
+)
+# The text columns, which have no database default: "" where an account is not given one.
+ACCOUNT_TEXTS = (
     "industry",
     "size",
     "website",
@@ -238,22 +257,31 @@ ACCOUNT_COLUMNS = (
     "postcode",
     "description",
 )
-_EMPTY_ACCOUNT_TEXTS = ("",) * 9
 
 
-def accounts_insert(*, actor: Any, names: Sequence[str]) -> list[int]:
-    """Companies named by imported contacts, owned by the importing user, in bulk: a sheet of a
-    million people names thousands of companies, each of which ``account_create`` would write
-    with a dozen queries. Names are cleaned by the caller; returns the keys in order."""
-    ids = reserve_ids(Account, len(names))
+def accounts_insert(
+    *, actor: Any, names: Sequence[str] = (), accounts: Sequence[NewAccount] = ()
+) -> list[int]:
+    """New accounts in bulk, owned by the importing user unless given an owner: companies named
+    by imported contacts (``names``; a sheet of a million people names thousands of companies,
+    each of which ``account_create`` would write with a dozen queries) and the rows of an
+    account import (``accounts``, with all their values). Everything is cleaned by the caller;
+    returns the keys in order, ``names`` first. One ``customers.account.created`` event each.
+    """
+    wanted = [NewAccount(name=name) for name in names] + list(accounts)
+    ids = reserve_ids(Account, len(wanted))
     if not ids:
         return []
     now = timezone.now()
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
-    insert_rows(
-        Account,
-        ACCOUNT_COLUMNS,
-        [
+    rows: list[tuple[Any, ...]] = []
+    tags: list[tuple[int, int]] = []
+    identifiers: list[tuple[int, int, str]] = []
+    keys: list[tuple[int, str]] = []
+    events: list[tuple[Any, ...]] = []
+    for pk, account in zip(ids, wanted, strict=True):
+        owner = account.owner or actor
+        values = account.fields
+        rows.append(
             (
                 pk,
                 uuid.uuid4(),
@@ -261,45 +289,26 @@ def accounts_insert(*, actor: Any, names: Sequence[str]) -> list[int]:
                 now,
                 actor.org_id,
                 1,
-                actor.pk,
-                actor.team_id,
+                owner.pk,
+                owner.team_id,
                 Visibility.ORGANIZATION,
-                name,
-                sort_key(name),
-                "{}",
-                *_EMPTY_ACCOUNT_TEXTS,
+                account.name,
+                sort_key(account.name),
+                json.dumps(values.get("custom") or {}, ensure_ascii=False),
+                *(values.get(name, "") for name in ACCOUNT_TEXTS),
             )
-            for pk, name in zip(ids, names, strict=True)
-        ],
-    )
-    insert_rows(
-        AccountSearchToken,
-        ("account_id", "token"),
-        [
-            (pk, key)
-            for pk, name in zip(ids, names, strict=True)
-            for key in search.account_keys(name=name)
-        ],
-    )
-    insert_rows(
-        AuditEvent,
-        AUDIT_COLUMNS,
-        [
-            (
-                actor.org_id,
-                actor_id,
-                "customers.account.created",
-                "customers.account",
-                pk,
-                name[:200],
-                "customers.account",
-                pk,
-                json.dumps({"name": {"before": None, "after": name}}, ensure_ascii=False),
-                now,
-            )
-            for pk, name in zip(ids, names, strict=True)
-        ],
-    )
+        )
+        tags.extend((pk, tag_id) for tag_id in account.tag_ids)
+        identifiers.extend((field_id, pk, value) for field_id, value in account.identifiers)
+        website = values.get("website", "")
+        keys.extend((pk, key) for key in search.account_keys(name=account.name, website=website))
+        changes = _creation_changes(account.name, values)
+        events.append(_created_event(actor, "customers.account", pk, account.name, changes, now))
+    insert_rows(Account, ACCOUNT_COLUMNS + ACCOUNT_TEXTS, rows)
+    insert_rows(Account.tags.through, ("account_id", "tag_id"), tags)
+    insert_rows(CustomIdentifier, ("field_id", "account_id", "value"), identifiers)
+    insert_rows(AccountSearchToken, ("account_id", "token"), keys)
+    insert_rows(AuditEvent, AUDIT_COLUMNS, events)
     return ids
 
 
