@@ -187,3 +187,31 @@ def test_the_command_line_imports_a_pos_export(people: Any) -> None:
     )
     assert "orders created: 3" in out.getvalue()
     assert Order.objects.count() == 3
+
+
+def test_the_command_line_takes_map_options_for_orders(people: Any, tmp_path: Path) -> None:
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "till.csv"
+    path.write_bytes("凭证,卡号,交易日,应收,实付金额\n9-1,K1,20260301,10,8\n".encode("gb18030"))
+    out = io.StringIO()
+    call_command(
+        "import",
+        "orders",
+        str(path),
+        "--map",
+        "凭证=order_id",
+        "卡号=customer_id",
+        "交易日=ordered_at",
+        "实付金额=",
+        "应收=amount",
+        "--create-customers",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert "orders created: 1" in out.getvalue()
+    order = Order.objects.get()
+    assert (order.external_id, order.amount) == ("9-1", decimal.Decimal("10.00"))
+    with pytest.raises(CommandError, match="is not COLUMN=FIELD"):
+        call_command("import", "orders", str(path), "--map", "=order_id", stdout=io.StringIO())
+    assert Order.objects.count() == 1

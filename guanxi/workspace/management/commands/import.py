@@ -31,7 +31,7 @@ class Command(BaseCommand):
         "Import a CSV (UTF-8 or GB18030), XLSX or vCard file: `guanxi import contacts FILE "
         "[--map COLUMN=FIELD ...] [--mapping TEMPLATE] [--dry-run] [--on-match "
         "create|update|skip] [--json]`; `guanxi import undo BATCH`; `guanxi import orders FILE "
-        "[--create-customers]`."
+        "[--map COLUMN=FIELD ...] [--create-customers]`."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -208,6 +208,7 @@ class Command(BaseCommand):
         actor = command_actor(options["username"])
         bar = ProgressBar.for_command(self, "orders")
         try:
+            mapping = _order_mapping(options["map"])
             with path.open("rb") as stream:
                 report = orders_import(
                     actor=actor,
@@ -216,6 +217,7 @@ class Command(BaseCommand):
                     create_customers=options["create_customers"],
                     progress=bar.update,
                     batch_size=options["batch_size"],
+                    mapping=mapping,
                 )
         except GuanxiError as exc:
             raise CommandError(exc.message) from exc
@@ -230,6 +232,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  row {error['row']}, {error['column']}: {error['message']}")
         if report.error_count > SHOWN_ERRORS:
             self.stdout.write(f"  ... and {report.error_count - SHOWN_ERRORS:,} more.")
+
+
+def _order_mapping(values: list[str]) -> dict[str, str] | None:
+    """``--map 单号=order_id --map 备注=``: the columns named; an empty field ignores one."""
+    from guanxi.platform.imports.mapping import parse_map_options
+
+    if not values:
+        return None
+    ignored = {value[:-1].strip(): "" for value in values if value.endswith("=")}
+    return ignored | parse_map_options([value for value in values if not value.endswith("=")])
 
 
 def _file_among_map_values(values: list[str]) -> str | None:
