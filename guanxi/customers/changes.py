@@ -22,10 +22,20 @@ from guanxi.platform.changes import (
 from guanxi.platform.visibility import visible_filter
 
 
-def _visible_account_names(viewer: Any, names: set[str]) -> set[str]:
-    """A contact's history names its company (as stored: the name) only to who may see it."""
-    accounts = Account.objects.filter(visible_filter(viewer, Account), name__in=names)
-    return set(accounts.values_list("name", flat=True))
+def _visible_names(model: Any) -> Any:
+    """A history names another record (as stored: its name) only to who may see a record of
+    that name, deleted and merged-away ones included (they are what the history talks about)."""
+
+    def visible(viewer: Any, names: set[str]) -> set[str]:
+        records = model.objects.filter(visible_filter(viewer, model), name__in=names)
+        return set(records.values_list("name", flat=True))
+
+    return visible
+
+
+_visible_account_names = _visible_names(Account)
+# Merges and "not a duplicate" decisions name the other record of the pair.
+NAMED_RECORD_FIELDS = ("merged", "merged_into", "not_duplicate_of")
 
 
 def _custom_field_labels(entity: str) -> Any:
@@ -59,5 +69,8 @@ def register() -> None:
     )
     register_change_words(Activity._meta.label_lower, hidden={"version"})
     register_reference_field(Contact._meta.label_lower, "account", _visible_account_names)
+    for model in (Contact, Account):
+        for name in NAMED_RECORD_FIELDS:
+            register_reference_field(model._meta.label_lower, name, _visible_names(model))
     register_label_lookup(Contact._meta.label_lower, "custom.", _custom_field_labels("contact"))
     register_label_lookup(Account._meta.label_lower, "custom.", _custom_field_labels("account"))

@@ -13,12 +13,13 @@ from django.db.models import QuerySet
 
 from guanxi.customers.duplicates.reasons import describe
 from guanxi.customers.duplicates.selectors import duplicate_pairs
-from guanxi.customers.models import DuplicatePair, DuplicateStatus, MergeRecord
+from guanxi.customers.models import Account, Contact, DuplicatePair, DuplicateStatus, MergeRecord
 from guanxi.customers.selectors import (
     accounts_visible_to,
     contacts_visible_to,
     with_contact_details,
 )
+from guanxi.platform.visibility import visible_filter
 
 ENTITIES = ("contact", "account")
 
@@ -89,11 +90,15 @@ def merge_of_pair(user: Any, pair: DuplicatePair) -> MergeRecord | None:
 
 
 def merge_visible_to(user: Any, public_id: Any) -> MergeRecord | None:
-    """A merge whose survivor the user may see."""
+    """A merge whose two records the user may see (the merged-away one whether or not the
+    merge is undone), since its page names both."""
     record = MergeRecord.objects.filter(org_id=user.org_id, public_id=public_id).first()
     if record is None:
         return None
     if not records_visible_to(user, record.entity).filter(pk=record.target_id).exists():
+        return None
+    model = Contact if record.entity == "contact" else Account
+    if not model.objects.filter(visible_filter(user, model), pk=record.source_id).exists():
         return None
     return record
 

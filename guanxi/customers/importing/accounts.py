@@ -28,6 +28,7 @@ from guanxi.customers.importing.undo import (
     purge_created_accounts,
     restore_fields,
 )
+from guanxi.customers.selectors import editable_account_ids
 from guanxi.platform.models import User
 
 
@@ -37,11 +38,12 @@ def _restore_updates(actor: Any, changes: list[Any]) -> tuple[int, int]:
     users = User.objects.in_bulk(list(owners))
     restored: set[int] = set()
     kept = 0
+    editable = editable_account_ids(actor, {change.target_id for change in changes})
     for round_ in in_rounds(changes):
         drafts = load_account_drafts(change.target_id for change in round_)
         for change in round_:
             draft = drafts.get(change.target_id)
-            if draft is None:  # removed since (purged or merged away): nothing to restore
+            if draft is None or draft.pk not in editable:  # removed or out of reach since
                 kept += len(change.after or {})
                 continue
             before, after = change.before or {}, change.after or {}

@@ -16,8 +16,10 @@ from django.db import transaction
 from guanxi.customers.importing.drafts import load_drafts, save_drafts
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.registry import CustomerKind, CustomerRef, Refused, run_purge
+from guanxi.customers.selectors import editable_contact_ids
 from guanxi.platform.models import User
 from guanxi.platform.services.audit import audit_record
+from guanxi.platform.visibility import can_manage
 
 CONTACT = "customers.contact"
 ACCOUNT = "customers.account"
@@ -77,12 +79,14 @@ def _restore_updates(actor: Any, changes: list[Any], audit: dict[str, Any]) -> t
         ),
         "owner": set(owners),
     }
+    # A record the undoer may no longer change (made private or handed over since) keeps its values.
+    editable = editable_contact_ids(actor, {change.target_id for change in changes})
     for round_ in in_rounds(changes):
         drafts = load_drafts(change.target_id for change in round_)
         touched = []
         for change in round_:
             draft = drafts.get(change.target_id)
-            if draft is None:  # removed since (purged or merged away): nothing to restore
+            if draft is None or draft.pk not in editable:  # removed or out of reach since
                 kept += len(change.after or {})
                 continue
             kept += restore_fields(draft.state, change.before or {}, change.after or {}, usable)
@@ -107,8 +111,8 @@ def purge_created_accounts(actor: Any, ids: list[int], audit: dict[str, Any]) ->
     """Remove accounts an import created; returns ``(removed, kept)``. A company someone has since
     put people at stays, with them, as does one another module refuses to let go."""
     removed = kept = 0
-    for account in Account.objects.filter(pk__in=ids).only("pk", "org_id", "name"):
-        if Contact.objects.filter(account_id=account.pk).exists():
+    for account in Account.objects.filter(pk__in=ids):
+        if not can_manage(actor, account) or Contact.objects.filter(account_id=account.pk).exists():
             kept += 1
         elif _purge(actor, "account", account, audit):
             removed += 1
@@ -145,8 +149,9 @@ def undo_contact_import(actor: Any, changes: Sequence[Any]) -> dict[str, int]:
     ]
     restored, kept = _restore_updates(actor, updated, audit)
     removed = 0
-    for contact in Contact.objects.filter(pk__in=created).only("pk", "org_id", "name"):
-        if _purge(actor, "contact", contact, audit):
+    for contact in Contact.objects.filter(pk__in=created):
+        # One handed to someone the undoer may not manage is theirs now: it stays.
+        if can_manage(actor, contact) and _purge(actor, "contact", contact, audit):
             removed += 1
         else:
             kept += 1
