@@ -166,18 +166,19 @@ class ContactExporter:
             _pk, name, title, _account_id, account, role, wechat, birthday, gender = row[:9]
             yield [
                 name,
-                LIST_SEPARATOR.join(number for number, _kind in phones),
-                LIST_SEPARATOR.join(email for email, _kind in emails),
+                LIST_SEPARATOR.join([number for number, _kind in phones]),
+                LIST_SEPARATOR.join([email for email, _kind in emails]),
                 account if account_visible else "",
                 title,
                 roles.get(role, role),
                 wechat,
-                birthday,
+                birthday and export_rows.as_date(birthday),
                 genders.get(gender, gender),
                 *row[9:17],  # source, external id, province ... postcode, description
                 tags,
-                *row[17:19],  # owner, created
-                *(custom.cells(row[19]) if custom.fields else ()),
+                row[17],  # owner
+                export_rows.as_moment(row[18]),
+                *(custom.cells(export_rows.as_custom(row[19])) if custom.fields else ()),
             ]
 
     def vcards(self, actor: Any, filters: Filters) -> Iterator[VCard]:
@@ -190,7 +191,7 @@ class ContactExporter:
             province, city, district, street, postcode, description = row[7:]
             family, given = split_name(name)
             yield VCard(
-                uid=f"urn:uuid:{public_id}",
+                uid=f"urn:uuid:{export_rows.as_uuid(public_id)}",
                 full_name=name,
                 family_name=family,
                 given_name=given,
@@ -205,7 +206,7 @@ class ContactExporter:
                     postcode=postcode,
                     type="WORK" if account_visible else "HOME",
                 ),
-                birthday=birthday,
+                birthday=birthday and export_rows.as_date(birthday),
                 note=description,
             )
 
@@ -285,8 +286,8 @@ class AccountExporter:
                 description,
                 tags,
                 owner,
-                created,
-                *(custom.cells(row[14]) if custom.fields else ()),
+                export_rows.as_moment(created),
+                *(custom.cells(export_rows.as_custom(row[14])) if custom.fields else ()),
             ]
 
     def vcards(self, actor: Any, filters: Filters) -> Iterator[VCard]:
@@ -296,7 +297,7 @@ class AccountExporter:
         for row, _tags in _account_records(accounts):
             province, city, district, street, postcode = row[6:11]
             yield VCard(
-                uid=f"urn:uuid:{row[1]}",
+                uid=f"urn:uuid:{export_rows.as_uuid(row[1])}",
                 full_name=row[2],
                 organisation=row[2],
                 address=Address(

@@ -24,10 +24,13 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
     yield BOM + buffer.getvalue().encode("utf-8")
     batch: list[list[Any]] = []
     for row in rows:
-        # Plain text (the usual cell) is kept as it is; anything else is converted.
+        # Plain text (the usual cell) is kept as it is, nothing is left empty (the csv module
+        # writes None as an empty cell); anything else is converted.
         batch.append(
             [
-                cell if cell.__class__ is str and cell[:1] not in FORMULA_TRIGGERS else text(cell)
+                cell
+                if cell is None or (cell.__class__ is str and cell[:1] not in FORMULA_TRIGGERS)
+                else text(cell)
                 for cell in row
             ]
         )
