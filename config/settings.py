@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "guanxi.platform.notifications",
     "guanxi.customers",
     "guanxi.commerce",
+    "guanxi.sales",
     "guanxi.analytics",
     "guanxi.workspace",
 ]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("guanxi.platform.notifications.urls")),
     path("", include("guanxi.customers.urls")),
     path("", include("guanxi.commerce.urls")),
+    path("", include("guanxi.sales.urls")),
     path("", include("guanxi.workspace.urls")),
 ]

@@ -183,13 +183,13 @@ def test_datetime_and_boolean_values_in_the_users_zone(people, english):
 
 def test_unknown_verb_reads_as_words(people, english):
     contact = contact_create(actor=people.owner, name="孙丽")
-    audit_record(actor=people.owner, verb="sales.opportunity.stage_changed", target=contact)
-    assert verb_label("sales.opportunity.stage_changed") == "Opportunity stage changed"
+    audit_record(actor=people.owner, verb="service.ticket.first_reply_sent", target=contact)
+    assert verb_label("service.ticket.first_reply_sent") == "Ticket first reply sent"
     assert verb_label("housekeeping") == "Housekeeping"
     html = _client(people.admin).get("/audit/", **ENGLISH).content.decode()
-    assert '<td title="sales.opportunity.stage_changed">Opportunity stage changed</td>' in html
+    assert '<td title="service.ticket.first_reply_sent">Ticket first reply sent</td>' in html
     page = _client(people.owner).get(f"/contacts/{contact.public_id}/", **ENGLISH)
-    assert ">Opportunity stage changed</strong>" in page.content.decode()
+    assert ">Ticket first reply sent</strong>" in page.content.decode()
 
 
 def test_unknown_fields_read_as_words(people, english):

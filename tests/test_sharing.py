@@ -490,6 +490,11 @@ def test_roles_are_composed_from_each_domains_permissions(db):
         "customers.export",
         "customers.view",
         "platform.use_api",
+        "sales.add_leads",
+        "sales.change_leads",
+        "sales.change_opportunities",
+        "sales.convert_leads",
+        "sales.view",
     ]
     assert sorted(role_permissions(Role.MANAGER)) == [
         "activities.add",
@@ -502,8 +507,17 @@ def test_roles_are_composed_from_each_domains_permissions(db):
         "customers.export",
         "customers.view",
         "platform.use_api",
+        "sales.add_leads",
+        "sales.change_leads",
+        "sales.change_opportunities",
+        "sales.convert_leads",
+        "sales.view",
     ]
-    assert sorted(role_permissions(Role.READ_ONLY)) == ["customers.view", "platform.use_api"]
+    assert sorted(role_permissions(Role.READ_ONLY)) == [
+        "customers.view",
+        "platform.use_api",
+        "sales.view",
+    ]
     assert "platform.manage_users" in role_permissions(Role.ADMINISTRATOR)
     assert "platform.manage_users" not in role_permissions(Role.MANAGER)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -21,11 +21,12 @@ from guanxi.commerce.services.orders import LineInput, order_create, order_set_s
 from guanxi.customers.selectors import contacts_visible_to
 from guanxi.platform.api_support import (
     WITH_BODY,
+    Amount,
     Body,
-    DecimalText,
     Flag,
     IsoDateTime,
     PageArgs,
+    Quantity,
     answers,
     get_visible,
     page_of,
@@ -85,14 +86,6 @@ class OrderOut(Schema):
     store: str
     channel: str
     status: str
-
-
-# Decimal strings: a quantity above zero with up to 3 places, amounts with up to 2.
-Quantity = Annotated[
-    decimal.Decimal,
-    DecimalText(r"^([1-9][0-9]{0,8}(\.[0-9]{1,3})?|0\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"),
-]
-Amount = Annotated[decimal.Decimal, DecimalText(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
 
 
 class LineIn(Schema):

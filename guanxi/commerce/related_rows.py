@@ -9,51 +9,9 @@ same reason, should a customer ever be deleted outside the registry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from django.utils import timezone
-
 from guanxi.commerce.models import Order
-from guanxi.customers.registry import (
-    UNLINKED,
-    Counts,
-    CustomerRef,
-    Merge,
-    Moved,
-    RelatedRows,
-    register_related_rows,
-    repoint,
-    repoint_back,
-)
-
-
-def orders_keep_unlinked(customer: CustomerRef) -> Counts:
-    """``updated_at`` moves so that API clients syncing with ``updated_since`` see the change."""
-    unlinked = Order.objects.filter(**{f"{customer.field}_id": customer.pk}).update(
-        **{customer.field: None}, updated_at=timezone.now()
-    )
-    return {UNLINKED: unlinked}
-
-
-def orders_follow_the_merge(merge: Merge) -> Moved:
-    return repoint(Order.objects.all(), merge.source.field, merge, updated_at=timezone.now())
-
-
-def orders_go_back(merge: Merge, pks: Sequence[Any]) -> Counts:
-    """Undoing a merge: the orders that moved return to the restored customer."""
-    return repoint_back(
-        Order.objects.all(), merge.source.field, merge, pks, updated_at=timezone.now()
-    )
+from guanxi.customers.registry import business_rows, register_related_rows
 
 
 def register() -> None:
-    register_related_rows(
-        RelatedRows(
-            label="commerce.order",
-            on_purge=orders_keep_unlinked,
-            on_merge=orders_follow_the_merge,
-            on_unmerge=orders_go_back,
-            on_erase=orders_keep_unlinked,
-        )
-    )
+    register_related_rows(business_rows("commerce.order", Order))

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -24,9 +24,14 @@ from guanxi.platform.handover import (
     register_handover_kind,
     register_team_follower,
 )
+from guanxi.platform.handover_moves import (
+    locked_ids,
+    move_owned_records,
+    owned_by,
+    records_follow_owner_team,
+)
 from guanxi.platform.models import User
 from guanxi.platform.services.audit import audit_record
-from guanxi.platform.services.sharing import collaborators_grant_read
 from guanxi.platform.verbs import register_verb_labels
 from guanxi.platform.visibility import can_see
 
@@ -35,10 +40,6 @@ VERB_LABELS = {
     "customers.contact.handed_over": gettext_noop("Contact handed over"),
     "customers.activity.handed_over": gettext_noop("Task handed over"),
 }
-
-
-def _owned(model: Any, user: User) -> QuerySet[Any]:
-    return model.objects.filter(org_id=user.org_id, owner=user, deleted_at__isnull=True)
 
 
 def _open_tasks(user: User) -> QuerySet[Activity]:
@@ -51,50 +52,13 @@ def _open_tasks(user: User) -> QuerySet[Activity]:
     )
 
 
-def _locked_ids(queryset: QuerySet[Any]) -> list[int]:
-    """Lock the rows first (no joins, so PostgreSQL accepts FOR UPDATE), then read them."""
-    return list(queryset.select_for_update().order_by("pk").values_list("pk", flat=True))
-
-
-def _move_records(
-    handover: Handover, model: Any, verb: str, preferred_owner: Any
-) -> dict[int, int]:
-    """Owner and team to the new owner, version + 1, one audit event per record."""
-    records = model.objects.filter(pk__in=_locked_ids(_owned(model, handover.from_user)))
-    by_owner: dict[int, list[Any]] = defaultdict(list)
-    for record in records.order_by("pk"):
-        new_owner = handover.owner_for(preferred_owner(record)) or handover.next_owner()
-        by_owner[new_owner.pk].append(record)
-        audit_record(
-            actor=handover.actor,
-            verb=verb,
-            target=record,
-            changes={
-                **handover.owner_change(new_owner),
-                "version": {"before": record.version, "after": record.version + 1},
-            },
-        )
-    owners = {user.pk: user for user in handover.to_users}
-    for owner_pk, moved in by_owner.items():
-        model.objects.filter(pk__in=[record.pk for record in moved]).update(
-            owner_id=owner_pk,
-            team_id=owners[owner_pk].team_id,
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
-    if handover.keep_access:
-        collaborators_grant_read(
-            actor=handover.actor,
-            org_id=handover.from_user.org_id,  # type: ignore[arg-type]
-            record_type=model._meta.label_lower,
-            record_ids=[record.pk for moved in by_owner.values() for record in moved],
-            user=handover.from_user,
-        )
-    return {owner_pk: len(moved) for owner_pk, moved in by_owner.items()}
-
-
 def move_accounts(handover: Handover) -> dict[int, int]:
-    return _move_records(handover, Account, "customers.account.handed_over", lambda _r: None)
+    return move_owned_records(
+        handover,
+        owned_by(Account, handover.from_user),
+        "customers.account.handed_over",
+        lambda _r: None,
+    )
 
 
 def move_contacts(handover: Handover) -> dict[int, int]:
@@ -103,9 +67,9 @@ def move_contacts(handover: Handover) -> dict[int, int]:
             contacts__owner=handover.from_user, contacts__deleted_at__isnull=True
         ).values_list("pk", "owner_id")
     )
-    return _move_records(
+    return move_owned_records(
         handover,
-        Contact,
+        owned_by(Contact, handover.from_user),
         "customers.contact.handed_over",
         lambda contact: account_owners.get(contact.account_id),
     )
@@ -116,7 +80,7 @@ def _sees(customer: Any) -> Callable[[User], bool]:
 
 
 def move_open_tasks(handover: Handover) -> dict[int, int]:
-    ids = _locked_ids(_open_tasks(handover.from_user))
+    ids = locked_ids(_open_tasks(handover.from_user))
     tasks = Activity.objects.filter(pk__in=ids).select_related("contact", "account")
     by_owner: dict[int, list[int]] = defaultdict(list)
     for task in tasks.order_by("pk"):
@@ -144,25 +108,14 @@ def move_open_tasks(handover: Handover) -> dict[int, int]:
     return {owner_pk: len(moved) for owner_pk, moved in by_owner.items()}
 
 
-def records_follow_owner_team(user_ids: list[int]) -> int:
-    """Contacts and accounts of these owners take their owner's current team."""
-    moved = 0
-    for model in (Account, Contact):
-        moved += model.objects.filter(owner_id__in=user_ids).update(
-            team_id=Subquery(User.objects.filter(pk=OuterRef("owner_id")).values("team_id")),
-            updated_at=timezone.now(),
-        )
-    return moved
-
-
 def register_handover_kinds() -> None:
     register_verb_labels(VERB_LABELS)
-    register_team_follower(records_follow_owner_team)
+    register_team_follower(records_follow_owner_team(Account, Contact))
     register_handover_kind(
         HandoverKind(
             key="accounts",
             label=gettext_noop("Accounts"),
-            count=lambda user: _owned(Account, user).count(),
+            count=lambda user: owned_by(Account, user).count(),
             move=move_accounts,
         )
     )
@@ -170,7 +123,7 @@ def register_handover_kinds() -> None:
         HandoverKind(
             key="contacts",
             label=gettext_noop("Contacts"),
-            count=lambda user: _owned(Contact, user).count(),
+            count=lambda user: owned_by(Contact, user).count(),
             move=move_contacts,
         )
     )

@@ -12,6 +12,9 @@ can read. Each module therefore registers, once, in its ``AppConfig.ready()``::
         on_erase=orders_keep_unlinked,   # (CustomerRef) -> {"unlinked": 5}
     ))
 
+Rows that are facts about the business (orders, deals) register with :func:`business_rows`,
+which builds exactly these four handlers for a model.
+
 A handler works on its own rows only, inside the caller's transaction, and returns how many rows
 it changed per outcome (``deleted``, ``unlinked``, ``repointed``, ``anonymised``; zeros may be left
 out). To forbid the operation for one record it raises :class:`Refused` with a reason a person can
@@ -34,6 +37,7 @@ from dataclasses import field as dataclass_field
 from typing import Any, Literal
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from guanxi.core.errors import ConflictError
 
@@ -187,3 +191,38 @@ def run_erase(customer: CustomerRef) -> dict[str, Counts]:
     for rows in registered_related_rows():
         _collect(results, rows.label, rows.on_erase(customer))
     return results
+
+
+def keep_unlinked(model: Any) -> Callable[[CustomerRef], Counts]:
+    """An ``on_purge`` / ``on_erase`` for rows that stay without their customer; ``updated_at``
+    moves so that API clients syncing with ``updated_since`` see the change."""
+
+    def unlink(customer: CustomerRef) -> Counts:
+        rows = model.objects.filter(**{f"{customer.field}_id": customer.pk})
+        return {UNLINKED: rows.update(**{customer.field: None}, updated_at=timezone.now())}
+
+    return unlink
+
+
+def business_rows(
+    label: str, model: Any, *, on_erase: Callable[[CustomerRef], Counts] | None = None
+) -> RelatedRows:
+    """The registration of rows that are facts about the business rather than the person
+    (orders, deals): kept without their customer on purge (and, unless ``on_erase`` says
+    otherwise, on erasure), following a merge and moving back when it is undone."""
+
+    def follow(merge: Merge) -> Moved:
+        rows = model.objects.all()
+        return repoint(rows, merge.source.field, merge, updated_at=timezone.now())
+
+    def back(merge: Merge, pks: Sequence[Any]) -> Counts:
+        rows = model.objects.all()
+        return repoint_back(rows, merge.source.field, merge, pks, updated_at=timezone.now())
+
+    return RelatedRows(
+        label=label,
+        on_purge=keep_unlinked(model),
+        on_merge=follow,
+        on_unmerge=back,
+        on_erase=on_erase or keep_unlinked(model),
+    )

@@ -80,7 +80,7 @@ SEARCH_ROUNDS = 6
 SEARCH_CHUNK_MAX = 800
 
 
-def _matching_ids(
+def matching_ids(
     token_model: Any,
     owner_field: str,
     query: search.SearchQuery,
@@ -122,14 +122,14 @@ def contact_search_ids(user: Any, raw_query: str, *, limit: int = 20) -> list[in
     query = search.parse_query(raw_query)
     if query.is_empty:
         return []
-    return _matching_ids(ContactSearchToken, "contact", query, limit, contacts_visible_to(user))
+    return matching_ids(ContactSearchToken, "contact", query, limit, contacts_visible_to(user))
 
 
 def account_search_ids(user: Any, raw_query: str, *, limit: int = 20) -> list[int]:
     query = search.parse_query(raw_query)
     if query.is_empty:
         return []
-    return _matching_ids(AccountSearchToken, "account", query, limit, accounts_visible_to(user))
+    return matching_ids(AccountSearchToken, "account", query, limit, accounts_visible_to(user))
 
 
 def _in_order(records: QuerySet[Any], ids: list[int]) -> list[Any]:

@@ -8,6 +8,7 @@ Kept here, below the domains, so that each new router uses these instead of copy
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 import uuid
 from collections.abc import Callable
@@ -106,6 +107,14 @@ class DecimalText:
 
     def __get_pydantic_json_schema__(self, schema: Any, handler: GetJsonSchemaHandler) -> Any:
         return {"type": "string", "pattern": self.pattern}
+
+
+# Decimal strings: a quantity above zero with up to 3 places, amounts with up to 2.
+Quantity = Annotated[
+    decimal.Decimal,
+    DecimalText(r"^([1-9][0-9]{0,8}(\.[0-9]{1,3})?|0\.(00[1-9]|0[1-9][0-9]?|[1-9][0-9]{0,2}))$"),
+]
+Amount = Annotated[decimal.Decimal, DecimalText(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
 
 
 class Body(Schema):

@@ -187,7 +187,8 @@ def handover_run(
         target=from_user,
         changes={
             "to_users": {"before": None, "after": [user.username for user in handover.to_users]},
-            **{key: {"before": number, "after": 0} for key, number in counts.items()},
+            # What moved; kinds with nothing to move (a module the person never used) are left out.
+            **{key: {"before": number, "after": 0} for key, number in counts.items() if number},
             **({"keep_access": {"before": None, "after": True}} if keep_access else {}),
         },
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFoundError, PermissionDeniedError, ServiceValidationError
 from guanxi.platform.services.audit import audit_record
-from guanxi.platform.visibility import can_manage, can_see
+from guanxi.platform.visibility import can_edit, can_manage, can_see
 
 
 def require_permission(actor: Any, permission: str) -> None:
@@ -24,6 +24,16 @@ def require_permission(actor: Any, permission: str) -> None:
 def require_visible(actor: Any, record: Any) -> None:
     if not can_see(actor, record):
         raise NotFoundError(_("No such record."))
+
+
+def require_editable(actor: Any, record: Any, *, permission: str, read_only: str) -> None:
+    """Write access to a record's own fields: it must be visible (404 otherwise, as if missing),
+    the role must allow ``permission``, and seeing a record shared read-only is not enough
+    (``read_only``: the message saying so, naming the kind of record)."""
+    require_visible(actor, record)
+    require_permission(actor, permission)
+    if not can_edit(actor, record):
+        raise PermissionDeniedError(read_only)
 
 
 def soft_delete(*, actor: Any, record: Any, verb: str, permission: str) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import OrganizationScopedModel, VersionedModel
-from guanxi.platform.visibility import Visibility
+from guanxi.platform.models.owned import OwnedModel
 
 
 class Tag(OrganizationScopedModel):
@@ -24,21 +23,9 @@ class Tag(OrganizationScopedModel):
         return self.name
 
 
-class CustomerRecord(OrganizationScopedModel, VersionedModel):
+class CustomerRecord(OrganizationScopedModel, VersionedModel, OwnedModel):
     """An owned, versioned, soft-deletable customer record with an address."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
-    team = models.ForeignKey(
-        "platform.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    visibility = models.CharField(
-        _("visible to"), max_length=5, choices=Visibility.choices, default=Visibility.ORGANIZATION
-    )
     province = models.CharField(_("province"), max_length=40, blank=True, db_index=True)
     city = models.CharField(_("city"), max_length=40, blank=True)
     district = models.CharField(_("district"), max_length=40, blank=True)

@@ -18,7 +18,7 @@ from guanxi.customers.permissions import CustomerPermission
 from guanxi.platform import records as platform_records
 from guanxi.platform.models import User
 from guanxi.platform.records import require_permission, require_visible, restore
-from guanxi.platform.visibility import Visibility, can_edit, can_manage
+from guanxi.platform.visibility import Visibility, can_manage
 
 __all__ = [
     "apply_changes",
@@ -41,12 +41,12 @@ MAX_TAGS = 20
 
 def require_can_edit(actor: Any, record: Any) -> None:
     """Write access to the record's own fields (seeing a read-only shared record is not enough)."""
-    require_visible(actor, record)
-    require_permission(actor, CustomerPermission.CHANGE_CUSTOMERS)
-    if not can_edit(actor, record):
-        raise PermissionDeniedError(
-            _("This customer is shared with you read-only; ask its owner for write access.")
-        )
+    platform_records.require_editable(
+        actor,
+        record,
+        permission=CustomerPermission.CHANGE_CUSTOMERS,
+        read_only=_("This customer is shared with you read-only; ask its owner for write access."),
+    )
 
 
 def require_can_manage_changes(actor: Any, record: Any, cleaned: dict[str, Any]) -> None:

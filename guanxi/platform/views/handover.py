@@ -72,7 +72,10 @@ def handover_view(request: HttpRequest, public_id: str) -> HttpResponse:
         except GuanxiError as exc:
             add_service_error(form, exc)
         else:
-            moved = ", ".join(f"{label} {number}" for label, number in _counted(result.counts))
+            # Only what moved: the kinds of modules the person never used would read as noise.
+            moved = ", ".join(
+                f"{label} {number}" for label, number in _counted(result.counts) if number
+            ) or _("nothing")
             messages.success(
                 request,
                 _("Handed over from %(name)s: %(moved)s.")

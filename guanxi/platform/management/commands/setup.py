@@ -44,6 +44,7 @@ class Command(BaseCommand):
         if not options["no_demo"]:
             call_command("demo", contacts=options["demo_contacts"], only_if_empty=True)
             call_command("demo_orders", only_if_empty=True)
+            call_command("demo_sales", only_if_empty=True)
         if created_admin is not None:
             self.stdout.write(
                 self.style.SUCCESS(

@@ -1,0 +1,56 @@
+"""Statuses, channels and audit verbs of sales."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    WORKING = "working", _("Working")
+    QUALIFIED = "qualified", _("Qualified")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+
+
+# The channels every organisation starts with; administrators add their own (``Channel``).
+DEFAULT_CHANNELS = (
+    ("web_form", _("Web form")),
+    ("trade_show", _("Trade show")),
+    ("referral", _("Referral")),
+    ("phone", _("Phone")),
+    ("wechat", _("WeChat")),
+    ("email", _("E-mail")),
+    ("api", _("API")),
+    ("import", _("Import")),
+    ("advertising", _("Advertising")),
+)
+
+
+class StageOutcome(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+# The pipeline every organisation starts with: (name, probability %, outcome).
+DEFAULT_STAGES = (
+    (_("Prospecting"), 10, StageOutcome.OPEN),
+    (_("Qualification"), 20, StageOutcome.OPEN),
+    (_("Needs analysis"), 40, StageOutcome.OPEN),
+    (_("Proposal"), 60, StageOutcome.OPEN),
+    (_("Negotiation"), 80, StageOutcome.OPEN),
+    (_("Won"), 100, StageOutcome.WON),
+    (_("Lost"), 0, StageOutcome.LOST),
+)
+
+
+VERB_LABELS = {
+    "sales.lead.created": gettext_noop("Lead created"),
+    "sales.lead.updated": gettext_noop("Lead updated"),
+    "sales.lead.converted": gettext_noop("Lead converted"),
+    "sales.opportunity.created": gettext_noop("Opportunity created"),
+    "sales.opportunity.updated": gettext_noop("Opportunity updated"),
+    "sales.opportunity.stage_changed": gettext_noop("Opportunity moved to another stage"),
+}

@@ -1,0 +1,86 @@
+"""What sales hands over when a colleague leaves: open leads and open deals.
+
+Registered after the customers' kinds, so a deal follows its company's (or contact's) new owner
+and a lead goes round-robin. Converted and disqualified leads and closed deals stay where they
+are: they are history, not work anyone must pick up.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
+
+from guanxi.platform.handover import (
+    Handover,
+    HandoverKind,
+    register_handover_kind,
+    register_team_follower,
+)
+from guanxi.platform.handover_moves import (
+    move_owned_records,
+    owned_by,
+    records_follow_owner_team,
+)
+from guanxi.platform.models import User
+from guanxi.platform.verbs import register_verb_labels
+from guanxi.sales.models import Lead, Opportunity
+from guanxi.sales.selectors import OPEN_LEAD_STATUSES
+
+VERB_LABELS = {
+    "sales.lead.handed_over": gettext_noop("Lead handed over"),
+    "sales.opportunity.handed_over": gettext_noop("Opportunity handed over"),
+}
+
+
+def _open_leads(user: User) -> QuerySet[Lead]:
+    return owned_by(Lead, user).filter(status__in=OPEN_LEAD_STATUSES)
+
+
+def _open_deals(user: User) -> QuerySet[Opportunity]:
+    return owned_by(Opportunity, user).filter(closed_at__isnull=True)
+
+
+def move_leads(handover: Handover) -> dict[int, int]:
+    return move_owned_records(
+        handover, _open_leads(handover.from_user), "sales.lead.handed_over", lambda _lead: None
+    )
+
+
+def move_opportunities(handover: Handover) -> dict[int, int]:
+    """A deal goes to whoever now owns its company, else its contact, when that is a target."""
+    from guanxi.customers.models import Account, Contact
+
+    deals = _open_deals(handover.from_user)
+    account_owners = dict(
+        Account.objects.filter(pk__in=deals.values("account_id")).values_list("pk", "owner_id")
+    )
+    contact_owners = dict(
+        Contact.objects.filter(pk__in=deals.values("contact_id")).values_list("pk", "owner_id")
+    )
+    return move_owned_records(
+        handover,
+        deals,
+        "sales.opportunity.handed_over",
+        lambda deal: account_owners.get(deal.account_id) or contact_owners.get(deal.contact_id),
+    )
+
+
+def register() -> None:
+    register_verb_labels(VERB_LABELS)
+    register_team_follower(records_follow_owner_team(Lead, Opportunity))
+    register_handover_kind(
+        HandoverKind(
+            key="leads",
+            label=gettext_noop("Open leads"),
+            count=lambda user: _open_leads(user).count(),
+            move=move_leads,
+        )
+    )
+    register_handover_kind(
+        HandoverKind(
+            key="opportunities",
+            label=gettext_noop("Open opportunities"),
+            count=lambda user: _open_deals(user).count(),
+            move=move_opportunities,
+        )
+    )

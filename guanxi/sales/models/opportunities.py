@@ -1,0 +1,95 @@
+"""Pipelines, their stages, and the deals that move through them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.models import OrganizationScopedModel, VersionedModel
+from guanxi.platform.models.owned import OwnedModel
+from guanxi.sales.choices import StageOutcome
+
+
+class Pipeline(OrganizationScopedModel):
+    name = models.CharField(_("name"), max_length=60)
+    is_default = models.BooleanField(_("default"), default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("pipeline")
+        verbose_name_plural = _("pipelines")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.Model):
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
+    name = models.CharField(_("name"), max_length=60)
+    position = models.PositiveIntegerField(default=0)
+    probability = models.PositiveSmallIntegerField(_("probability (%)"), default=0)
+    outcome = models.CharField(
+        _("outcome"), max_length=4, choices=StageOutcome.choices, default=StageOutcome.OPEN
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Opportunity(OrganizationScopedModel, VersionedModel, OwnedModel):
+    name = models.CharField(_("name"), max_length=200)
+    pipeline = models.ForeignKey(Pipeline, on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=Decimal(0))
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    expected_close = models.DateField(_("expected close"), null=True, blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    account = models.ForeignKey(
+        "customers.Account", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    stage_entered_at = models.DateTimeField(_("in this stage since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        indexes = [
+            models.Index(fields=["org", "pipeline", "stage"], name="sales_opportunity_stage_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageChange(models.Model):
+    """Every move of a deal, so time in each stage can be reported."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    seconds_in_previous = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage_id} → {self.to_stage_id}"

@@ -1,0 +1,36 @@
+"""What sales lets roles do; asked by services (to refuse) and pages (to hide what cannot be
+used)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.platform.roles import EVERYONE, PermissionSpec, Role, register_permissions
+
+SELLERS = frozenset({Role.MANAGER, Role.SALES_REP})
+
+
+class SalesPermission(models.TextChoices):
+    VIEW_SALES = "sales.view", _("View leads and opportunities")
+    ADD_LEADS = "sales.add_leads", _("Add leads")
+    CHANGE_LEADS = "sales.change_leads", _("Work on leads")
+    CONVERT_LEADS = "sales.convert_leads", _("Convert leads to customers")
+    CHANGE_OPPORTUNITIES = "sales.change_opportunities", _("Add and move opportunities")
+
+
+_HOLDERS = {
+    SalesPermission.VIEW_SALES: EVERYONE,
+    # Marketing brings leads in too (campaigns, events); working them is for those who sell.
+    SalesPermission.ADD_LEADS: SELLERS | {Role.MARKETER},
+    SalesPermission.CHANGE_LEADS: SELLERS,
+    SalesPermission.CONVERT_LEADS: SELLERS,
+    SalesPermission.CHANGE_OPPORTUNITIES: SELLERS,
+}
+
+
+def register() -> None:
+    register_permissions(
+        PermissionSpec(permission, permission.label, roles)
+        for permission, roles in _HOLDERS.items()
+    )

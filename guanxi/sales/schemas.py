@@ -1,0 +1,263 @@
+"""API shapes for leads, pipelines and opportunities."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import Field, StringConstraints
+from pydantic.json_schema import SkipJsonSchema
+
+from guanxi.customers.api.schemas import EmailField, PhoneField
+from guanxi.platform.api_support import (
+    Amount,
+    Body,
+    Flag,
+    IsoDate,
+    IsoDateTime,
+    NonBlank,
+    PageArgs,
+    UserName,
+    Version,
+)
+from guanxi.platform.visibility import Visibility
+from guanxi.sales.choices import LeadStatus
+from guanxi.sales.models import Lead, Opportunity
+
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=10000)]
+Code = Annotated[str, StringConstraints(max_length=40)]
+StageId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class LeadWrite(Body):
+    phones: list[PhoneField] | None = Field(None, max_length=10)
+    emails: list[EmailField] | None = Field(None, max_length=10)
+    company: ShortText | None = None
+    title: ShortText | None = None
+    source: Code | None = Field(
+        None,
+        description="Channel code: web_form, trade_show, referral, phone, wechat, email, "
+        "api, import, advertising, or one the organisation added",
+    )
+    province: ShortText | None = None
+    city: ShortText | None = None
+    district: ShortText | None = None
+    message: LongText | None = None
+    utm_source: ShortText | None = None
+    utm_medium: ShortText | None = None
+    utm_campaign: ShortText | None = None
+    utm_term: ShortText | None = None
+    utm_content: ShortText | None = None
+    visibility: Visibility | None = None
+    owner: UserName | None = Field(None, description="User name of the owner")
+
+
+class LeadCreate(LeadWrite):
+    name: NonBlank
+
+
+class LeadUpdate(LeadWrite):
+    name: NonBlank | SkipJsonSchema[None] = Field(None, description="Not null: a lead keeps a name")
+    status: LeadStatus | None = None
+    disqualified_reason: ShortText | None = None
+    version: Version | None = None
+
+
+class LeadOut(Schema):
+    id: uuid.UUID
+    name: str
+    company: str
+    title: str
+    phones: list[str]
+    emails: list[str]
+    source: str
+    province: str
+    city: str
+    district: str
+    message: str
+    status: str
+    disqualified_reason: str
+    utm_source: str
+    utm_medium: str
+    utm_campaign: str
+    utm_term: str
+    utm_content: str
+    owner: str
+    visibility: str
+    respond_by: datetime.datetime | None
+    converted_at: datetime.datetime | None
+    contact_id: uuid.UUID | None
+    account_id: uuid.UUID | None
+    opportunity_id: uuid.UUID | None
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class LeadPage(Schema):
+    items: list[LeadOut]
+    next_cursor: str | None
+
+
+class LeadFilters(PageArgs):
+    q: str = Field("", max_length=100)
+    status: LeadStatus | None = None
+    source: Code = ""
+    owner: str = Field("", max_length=150, description="User name of the owner")
+    updated_since: IsoDateTime | None = None
+
+
+class ConvertIn(Body):
+    create_opportunity: Flag = False
+    opportunity_name: ShortText = ""
+    amount: Amount | None = Field(None, examples=["128000.00"])
+    contact_id: uuid.UUID | None = Field(None, description="Link to this existing contact")
+    account_id: uuid.UUID | None = Field(None, description="Link to this existing account")
+
+
+class ConvertOut(Schema):
+    contact_id: uuid.UUID
+    account_id: uuid.UUID | None
+    opportunity_id: uuid.UUID | None
+
+
+class StageOut(Schema):
+    id: uuid.UUID | int
+    name: str
+    position: int
+    probability: int
+    outcome: str
+
+
+class PipelineOut(Schema):
+    id: uuid.UUID
+    name: str
+    is_default: bool
+    stages: list[StageOut]
+
+
+class OpportunityCreate(Body):
+    name: NonBlank
+    amount: Amount | None = Field(None, examples=["128000.00"])
+    pipeline_id: uuid.UUID | None = None
+    stage: StageId | None = Field(None, description="Stage id from GET /api/v1/pipelines")
+    account_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+    expected_close: IsoDate | None = None
+    next_step: ShortText = ""
+
+
+class OpportunityUpdate(Body):
+    stage: StageId = Field(description="Stage id from GET /api/v1/pipelines")
+    version: Version | None = None
+
+
+class OpportunityOut(Schema):
+    id: uuid.UUID
+    name: str
+    pipeline_id: uuid.UUID
+    stage: int
+    stage_name: str
+    probability: int
+    amount: str
+    currency: str
+    expected_close: datetime.date | None
+    next_step: str
+    account_id: uuid.UUID | None
+    account_name: str | None
+    contact_id: uuid.UUID | None
+    contact_name: str | None
+    owner: str
+    is_open: bool
+    closed_at: datetime.datetime | None
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class OpportunityPage(Schema):
+    items: list[OpportunityOut]
+    next_cursor: str | None
+
+
+class OpportunityFilters(PageArgs):
+    pipeline_id: uuid.UUID | None = None
+    stage: StageId | None = None
+    owner: str = Field("", max_length=150, description="User name of the owner")
+    open: bool | None = None
+    updated_since: IsoDateTime | None = None
+
+
+def _public(record: Any) -> uuid.UUID | None:
+    return record.public_id if record is not None else None
+
+
+def lead_out(lead: Lead, shown: set[tuple[str, int]]) -> dict[str, Any]:
+    """``shown``: the (kind, pk) of linked customers the viewer may see; others are not named."""
+    return {
+        **{
+            name: getattr(lead, name)
+            for name in (
+                "name",
+                "company",
+                "title",
+                "phones",
+                "emails",
+                "province",
+                "city",
+                "district",
+                "message",
+                "status",
+                "disqualified_reason",
+                "utm_source",
+                "utm_medium",
+                "utm_campaign",
+                "utm_term",
+                "utm_content",
+                "visibility",
+                "respond_by",
+                "converted_at",
+                "version",
+                "created_at",
+                "updated_at",
+            )
+        },
+        "id": lead.public_id,
+        "source": lead.channel.code if lead.channel else "",
+        "owner": lead.owner.username,
+        "contact_id": _public(lead.contact) if ("contact", lead.contact_id) in shown else None,
+        "account_id": _public(lead.account) if ("account", lead.account_id) in shown else None,
+        "opportunity_id": _public(lead.opportunity)
+        if ("opportunity", lead.opportunity_id) in shown
+        else None,
+    }
+
+
+def opportunity_out(deal: Opportunity, shown: set[tuple[str, int]]) -> dict[str, Any]:
+    account = deal.account if ("account", deal.account_id) in shown else None
+    contact = deal.contact if ("contact", deal.contact_id) in shown else None
+    return {
+        "id": deal.public_id,
+        "name": deal.name,
+        "pipeline_id": deal.pipeline.public_id,
+        "stage": deal.stage_id,
+        "stage_name": deal.stage.name,
+        "probability": deal.stage.probability,
+        "amount": f"{deal.amount:.2f}",
+        "currency": deal.currency,
+        "expected_close": deal.expected_close,
+        "next_step": deal.next_step,
+        "account_id": _public(account),
+        "account_name": account.name if account else None,
+        "contact_id": _public(contact),
+        "contact_name": contact.name if contact else None,
+        "owner": deal.owner.username,
+        "is_open": deal.closed_at is None,
+        "closed_at": deal.closed_at,
+        "version": deal.version,
+        "created_at": deal.created_at,
+        "updated_at": deal.updated_at,
+    }

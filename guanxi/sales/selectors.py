@@ -1,0 +1,109 @@
+"""Reads for sales: every list applies the viewer's visibility to each lead and deal it shows."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from guanxi.customers import search
+from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to, matching_ids
+from guanxi.platform.visibility import visible_filter
+from guanxi.sales.choices import LeadStatus
+from guanxi.sales.models import Channel, Lead, LeadSearchToken, Opportunity, Pipeline
+
+OPEN_LEAD_STATUSES = (LeadStatus.NEW, LeadStatus.WORKING)
+
+
+def leads_visible_to(user: Any, *, deleted: bool = False) -> QuerySet[Lead]:
+    return Lead.objects.filter(visible_filter(user, Lead), deleted_at__isnull=not deleted)
+
+
+def lead_search_ids(user: Any, raw_query: str, *, limit: int = 200) -> list[int]:
+    query = search.parse_query(raw_query)
+    if query.is_empty:
+        return []
+    return matching_ids(LeadSearchToken, "lead", query, limit, leads_visible_to(user))
+
+
+def lead_list(
+    user: Any,
+    *,
+    q: str = "",
+    status: str = "",
+    owner_id: int | None = None,
+    channel: str = "",
+    updated_since: datetime.datetime | None = None,
+) -> QuerySet[Lead]:
+    leads = leads_visible_to(user)
+    if q:
+        leads = leads.filter(pk__in=lead_search_ids(user, q))
+    if status:
+        leads = leads.filter(status=status)
+    if owner_id:
+        leads = leads.filter(owner_id=owner_id)
+    if channel:
+        leads = leads.filter(channel__code=channel)
+    if updated_since:
+        leads = leads.filter(updated_at__gte=updated_since)
+    return leads.select_related("owner", "channel")
+
+
+def channels_of(org_id: int) -> QuerySet[Channel]:
+    return Channel.objects.filter(org_id=org_id, active=True).order_by("pk")
+
+
+def opportunities_visible_to(user: Any, *, deleted: bool = False) -> QuerySet[Opportunity]:
+    return Opportunity.objects.filter(
+        visible_filter(user, Opportunity), deleted_at__isnull=not deleted
+    )
+
+
+def opportunity_list(
+    user: Any,
+    *,
+    pipeline_id: int | None = None,
+    stage_id: int | None = None,
+    owner_id: int | None = None,
+    is_open: bool | None = None,
+    updated_since: datetime.datetime | None = None,
+) -> QuerySet[Opportunity]:
+    deals = opportunities_visible_to(user)
+    if pipeline_id:
+        deals = deals.filter(pipeline_id=pipeline_id)
+    if stage_id:
+        deals = deals.filter(stage_id=stage_id)
+    if owner_id:
+        deals = deals.filter(owner_id=owner_id)
+    if is_open is not None:
+        deals = deals.filter(closed_at__isnull=is_open)
+    if updated_since:
+        deals = deals.filter(updated_at__gte=updated_since)
+    return deals.select_related("owner", "stage", "pipeline", "account", "contact")
+
+
+def pipelines_of(org_id: int) -> QuerySet[Pipeline]:
+    return Pipeline.objects.filter(org_id=org_id).prefetch_related("stages")
+
+
+def visible_links(user: Any, records: list[Any]) -> set[tuple[str, int]]:
+    """Which customers and deals that these leads or deals point at ``user`` may see, as
+    ``(kind, pk)``: a visible record never names a hidden one."""
+    wanted: dict[str, set[int]] = {"contact": set(), "account": set(), "opportunity": set()}
+    for record in records:
+        for kind in wanted:
+            pk = getattr(record, f"{kind}_id", None)
+            if pk:
+                wanted[kind].add(pk)
+    readers = {
+        "contact": contacts_visible_to,
+        "account": accounts_visible_to,
+        "opportunity": opportunities_visible_to,
+    }
+    shown: set[tuple[str, int]] = set()
+    for kind, ids in wanted.items():
+        if ids:
+            visible = readers[kind](user).filter(pk__in=ids).values_list("pk", flat=True)
+            shown.update((kind, pk) for pk in visible)
+    return shown

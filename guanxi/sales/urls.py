@@ -1,0 +1,18 @@
+from django.urls import path
+
+from guanxi.sales.views.board import opportunity_board_view, opportunity_move_view
+from guanxi.sales.views.leads import (
+    lead_convert_view,
+    lead_detail_view,
+    lead_list_view,
+    lead_status_view,
+)
+
+urlpatterns = [
+    path("leads/", lead_list_view, name="lead-list"),
+    path("leads/<uuid:public_id>/", lead_detail_view, name="lead-detail"),
+    path("leads/<uuid:public_id>/status/", lead_status_view, name="lead-status"),
+    path("leads/<uuid:public_id>/convert/", lead_convert_view, name="lead-convert"),
+    path("opportunities/", opportunity_board_view, name="opportunity-board"),
+    path("opportunities/<uuid:public_id>/move/", opportunity_move_view, name="opportunity-move"),
+]
