@@ -58,7 +58,14 @@ def test_preview_counts_what_will_move(people, api_for, book):
     assert response.json() == {
         "from_user": str(people.owner.public_id),
         "to_users": [],
-        "counts": {"accounts": 2, "contacts": 3, "tasks": 2, "leads": 0, "opportunities": 0},
+        "counts": {
+            "accounts": 2,
+            "contacts": 3,
+            "tasks": 2,
+            "leads": 0,
+            "opportunities": 0,
+            "commitments": 0,
+        },
     }
 
 
@@ -79,7 +86,14 @@ def test_handover_to_two_colleagues_moves_everything_exactly(people, api_for, bo
     assert response.json() == {
         "from_user": str(people.owner.public_id),
         "to_users": [str(people.teammate.public_id), str(people.outsider.public_id)],
-        "counts": {"accounts": 2, "contacts": 3, "tasks": 2, "leads": 0, "opportunities": 0},
+        "counts": {
+            "accounts": 2,
+            "contacts": 3,
+            "tasks": 2,
+            "leads": 0,
+            "opportunities": 0,
+            "commitments": 0,
+        },
     }
     assert response.json()["counts"] == preview.json()["counts"]
 
@@ -103,6 +117,7 @@ def test_handover_to_two_colleagues_moves_everything_exactly(people, api_for, bo
         "tasks": 0,
         "leads": 0,
         "opportunities": 0,
+        "commitments": 0,
     }
 
     verbs = list(
@@ -220,7 +235,17 @@ def test_the_handover_page_for_a_manager(people, book, english, django_capture_o
         handover_module.AFTER_HANDOVER.remove(heard.append)
     assert Contact.objects.filter(owner=people.teammate).count() == 3
     assert [(r.from_user, r.counts) for r in heard] == [
-        (people.owner, {"accounts": 2, "contacts": 3, "tasks": 2, "leads": 0, "opportunities": 0})
+        (
+            people.owner,
+            {
+                "accounts": 2,
+                "contacts": 3,
+                "tasks": 2,
+                "leads": 0,
+                "opportunities": 0,
+                "commitments": 0,
+            },
+        )
     ]
 
 

@@ -124,7 +124,8 @@ def test_every_registered_kind_is_covered_here() -> None:
         "customers.contact",
         "customers.customerscore",
         "platform.recordcollaborator",
-        "sales.lead",  # tests/test_sales_opportunities_api.py and test_sales_related_rows.py
+        "sales.commitment",  # tests/test_sales_commitments.py
+        "sales.lead",  # tests/test_sales_opportunities_api.py
         "sales.opportunity",
     ]
     assert all(rows.on_unmerge is not None for rows in registered_related_rows())

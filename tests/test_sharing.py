@@ -494,6 +494,7 @@ def test_roles_are_composed_from_each_domains_permissions(db):
         "sales.change_leads",
         "sales.change_opportunities",
         "sales.convert_leads",
+        "sales.record_commitments",
         "sales.view",
     ]
     assert sorted(role_permissions(Role.MANAGER)) == [
@@ -511,6 +512,7 @@ def test_roles_are_composed_from_each_domains_permissions(db):
         "sales.change_leads",
         "sales.change_opportunities",
         "sales.convert_leads",
+        "sales.record_commitments",
         "sales.view",
     ]
     assert sorted(role_permissions(Role.READ_ONLY)) == [

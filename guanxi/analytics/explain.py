@@ -64,6 +64,10 @@ def reason_text(reason: dict[str, Any]) -> str:
         return _("Low satisfaction in the latest survey (%(score)s).") % {
             "score": reason.get("score", "?")
         }
+    if code == "broken_promises":
+        return _("%(count)s promise(s) to this customer broken in the last 90 days.") % {
+            "count": reason.get("count", 1)
+        }
     return str(reason.get("text") or code)
 
 

@@ -72,3 +72,14 @@ class ConflictError(GuanxiError):
 
     status = 409
     title = "Conflict"
+
+
+class RateLimitedError(GuanxiError):
+    """Too many requests from one place; ``retry_after``: seconds until one more is accepted."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str = "", *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -193,11 +193,18 @@ def run_erase(customer: CustomerRef) -> dict[str, Counts]:
     return results
 
 
+def _points_at(model: Any, field_name: str) -> bool:
+    """Whether ``model`` has a ``contact`` / ``account`` key (a promise names a contact only)."""
+    return any(field.name == field_name for field in model._meta.get_fields())
+
+
 def keep_unlinked(model: Any) -> Callable[[CustomerRef], Counts]:
     """An ``on_purge`` / ``on_erase`` for rows that stay without their customer; ``updated_at``
     moves so that API clients syncing with ``updated_since`` see the change."""
 
     def unlink(customer: CustomerRef) -> Counts:
+        if not _points_at(model, customer.field):
+            return {}
         rows = model.objects.filter(**{f"{customer.field}_id": customer.pk})
         return {UNLINKED: rows.update(**{customer.field: None}, updated_at=timezone.now())}
 
@@ -212,10 +219,14 @@ def business_rows(
     otherwise, on erasure), following a merge and moving back when it is undone."""
 
     def follow(merge: Merge) -> Moved:
+        if not _points_at(model, merge.source.field):
+            return Moved({})
         rows = model.objects.all()
         return repoint(rows, merge.source.field, merge, updated_at=timezone.now())
 
     def back(merge: Merge, pks: Sequence[Any]) -> Counts:
+        if not _points_at(model, merge.source.field):
+            return {}
         rows = model.objects.all()
         return repoint_back(rows, merge.source.field, merge, pks, updated_at=timezone.now())
 

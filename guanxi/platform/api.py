@@ -15,7 +15,12 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from guanxi.core.errors import GuanxiError, PreconditionFailedError, StaleVersionError
+from guanxi.core.errors import (
+    GuanxiError,
+    PreconditionFailedError,
+    RateLimitedError,
+    StaleVersionError,
+)
 from guanxi.platform.problems import (
     PROBLEM_CONTENT_TYPE,
     problem_response,
@@ -109,7 +114,7 @@ def _service_error(request: HttpRequest, exc: GuanxiError) -> Any:
     extra: dict[str, Any] = {}
     if isinstance(exc, StaleVersionError | PreconditionFailedError):
         extra["current_version"] = exc.current_version
-    return problem_response(
+    response = problem_response(
         request,
         status=exc.status,
         title=exc.title,
@@ -117,3 +122,6 @@ def _service_error(request: HttpRequest, exc: GuanxiError) -> Any:
         errors=exc.field_errors or None,
         **extra,
     )
+    if isinstance(exc, RateLimitedError):
+        response["Retry-After"] = str(exc.retry_after)
+    return response

@@ -10,13 +10,21 @@ class SalesConfig(AppConfig):
         from guanxi.platform.api import register_router
         from guanxi.platform.verbs import register_verb_labels
         from guanxi.sales.api import router
+        from guanxi.sales.api_commitments import router as commitments_router
+        from guanxi.sales.api_forms import router as forms_router
         from guanxi.sales.choices import VERB_LABELS
+        from guanxi.sales.churn import register as register_churn_signal
         from guanxi.sales.handover import register as register_handover
+        from guanxi.sales.notifications import register as register_notifications
         from guanxi.sales.permissions import register as register_permissions
         from guanxi.sales.related_rows import register as register_related_rows
 
         register_permissions()
         register_related_rows()
         register_handover()
+        register_notifications()
+        register_churn_signal()
         register_verb_labels(VERB_LABELS)
         register_router("/", router)
+        register_router("/", forms_router)
+        register_router("/", commitments_router)

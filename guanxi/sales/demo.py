@@ -16,11 +16,14 @@ from django.utils import timezone
 
 from guanxi.customers.models import Account, Contact
 from guanxi.platform.models import User
+from guanxi.platform.selectors import system_actor
 from guanxi.sales.choices import DEFAULT_CHANNELS, LeadStatus
 from guanxi.sales.models import Lead
 from guanxi.sales.permissions import SalesPermission
 from guanxi.sales.services.channels import ensure_default_channels
+from guanxi.sales.services.commitments import commitment_close, commitment_create
 from guanxi.sales.services.conversion import lead_convert
+from guanxi.sales.services.lead_forms import lead_form_create
 from guanxi.sales.services.leads import lead_create, lead_update
 from guanxi.sales.services.opportunities import opportunity_create, opportunity_move_stage
 from guanxi.sales.services.pipelines import ensure_default_pipeline
@@ -51,11 +54,22 @@ MESSAGES = [
 DEAL_NAMES = ["会员系统", "门店收银升级", "年度服务合同", "积分商城", "Hotel CRM rollout"]
 
 
+PROMISES = [
+    "周五前寄样品",
+    "下周一发正式报价",
+    "安排技术人员上门演示",
+    "Send the contract draft",
+    "月底前确认会员折扣",
+    "回电说明退款进度",
+]
+
+
 @dataclass(frozen=True)
 class SalesDemoSize:
     leads: int
     converted: int
     opportunities: int
+    commitments: int = 0
 
 
 def _sellers(org_id: int) -> list[User]:
@@ -146,11 +160,50 @@ def generate(*, org_id: int, seed: int = 1, leads: int = 60, deals: int = 36) ->
         if target.pk != deal.stage_id:
             opportunity_move_stage(actor=owner, opportunity=deal, stage=target, version=1)
         made += 1
-    return SalesDemoSize(Lead.objects.filter(org_id=org_id).count(), converted, made)
+    promises = _commitments(rng, org_id, sellers, now)
+    _web_form(org_id, sellers[0])
+    return SalesDemoSize(Lead.objects.filter(org_id=org_id).count(), converted, made, promises)
+
+
+def _commitments(
+    rng: random.Random, org_id: int, sellers: list[User], now: datetime.datetime
+) -> int:
+    """Promises to customers: some kept, one broken, some open and a few already overdue."""
+    contacts = list(
+        Contact.objects.filter(org_id=org_id, deleted_at__isnull=True).order_by("pk")[:400]
+    )
+    made = 0
+    for index in range(min(18, len(contacts))):
+        owner = sellers[index % len(sellers)]
+        contact = contacts[(index * 37) % len(contacts)]
+        if contact.owner_id != owner.pk and contact.visibility == "owner":
+            continue
+        due = now + datetime.timedelta(hours=rng.randint(-72, 240))
+        promise = commitment_create(
+            actor=owner,
+            contact=contact,
+            description=rng.choice(PROMISES),
+            due_at=due,
+        )
+        if index % 6 == 0:
+            commitment_close(actor=owner, commitment=promise, status="kept", version=1)
+        elif index == 7:
+            commitment_close(actor=owner, commitment=promise, status="broken", version=1)
+        made += 1
+    return made
+
+
+def _web_form(org_id: int, owner: User) -> None:
+    """The shop's website form, defined by the first administrator (when there is one)."""
+    try:
+        admin = system_actor(org_id)
+    except LookupError:
+        return
+    lead_form_create(actor=admin, name="官网咨询 Website enquiry", owner=owner)
 
 
 def describe(size: SalesDemoSize) -> str:
     return (
         f"Demo sales: {size.leads:,} leads ({size.converted:,} converted), "
-        f"{size.opportunities:,} opportunities on the board."
+        f"{size.opportunities:,} opportunities on the board, {size.commitments:,} commitments."
     )

@@ -1,4 +1,4 @@
-"""What sales hands over when a colleague leaves: open leads and open deals.
+"""What sales hands over when a colleague leaves: open leads, open deals, open commitments.
 
 Registered after the customers' kinds, so a deal follows its company's (or contact's) new owner
 and a lead goes round-robin. Converted and disqualified leads and closed deals stay where they
@@ -23,7 +23,7 @@ from guanxi.platform.handover_moves import (
 )
 from guanxi.platform.models import User
 from guanxi.platform.verbs import register_verb_labels
-from guanxi.sales.models import Lead, Opportunity
+from guanxi.sales.models import Commitment, CommitmentStatus, Lead, Opportunity
 from guanxi.sales.selectors import OPEN_LEAD_STATUSES
 
 VERB_LABELS = {
@@ -38,6 +38,26 @@ def _open_leads(user: User) -> QuerySet[Lead]:
 
 def _open_deals(user: User) -> QuerySet[Opportunity]:
     return owned_by(Opportunity, user).filter(closed_at__isnull=True)
+
+
+def _open_commitments(user: User) -> QuerySet[Commitment]:
+    return owned_by(Commitment, user).filter(status=CommitmentStatus.OPEN)
+
+
+def move_commitments(handover: Handover) -> dict[int, int]:
+    """A promise moves with the customer: to whoever now owns the contact, when a target."""
+    from guanxi.customers.models import Contact
+
+    open_ones = _open_commitments(handover.from_user)
+    contact_owners = dict(
+        Contact.objects.filter(pk__in=open_ones.values("contact_id")).values_list("pk", "owner_id")
+    )
+    return move_owned_records(
+        handover,
+        open_ones,
+        "sales.commitment.handed_over",
+        lambda item: contact_owners.get(item.contact_id),
+    )
 
 
 def move_leads(handover: Handover) -> dict[int, int]:
@@ -67,7 +87,7 @@ def move_opportunities(handover: Handover) -> dict[int, int]:
 
 def register() -> None:
     register_verb_labels(VERB_LABELS)
-    register_team_follower(records_follow_owner_team(Lead, Opportunity))
+    register_team_follower(records_follow_owner_team(Lead, Opportunity, Commitment))
     register_handover_kind(
         HandoverKind(
             key="leads",
@@ -82,5 +102,13 @@ def register() -> None:
             label=gettext_noop("Open opportunities"),
             count=lambda user: _open_deals(user).count(),
             move=move_opportunities,
+        )
+    )
+    register_handover_kind(
+        HandoverKind(
+            key="commitments",
+            label=gettext_noop("Open commitments"),
+            count=lambda user: _open_commitments(user).count(),
+            move=move_commitments,
         )
     )

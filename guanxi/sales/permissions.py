@@ -17,6 +17,8 @@ class SalesPermission(models.TextChoices):
     CHANGE_LEADS = "sales.change_leads", _("Work on leads")
     CONVERT_LEADS = "sales.convert_leads", _("Convert leads to customers")
     CHANGE_OPPORTUNITIES = "sales.change_opportunities", _("Add and move opportunities")
+    MANAGE_LEAD_FORMS = "sales.manage_lead_forms", _("Define web-to-lead forms")
+    RECORD_COMMITMENTS = "sales.record_commitments", _("Record and close commitments")
 
 
 _HOLDERS = {
@@ -26,6 +28,9 @@ _HOLDERS = {
     SalesPermission.CHANGE_LEADS: SELLERS,
     SalesPermission.CONVERT_LEADS: SELLERS,
     SalesPermission.CHANGE_OPPORTUNITIES: SELLERS,
+    SalesPermission.MANAGE_LEAD_FORMS: frozenset(),  # administrators only
+    # Service promises a call-back as often as sales promises a price.
+    SalesPermission.RECORD_COMMITMENTS: SELLERS | {Role.SERVICE_AGENT},
 }
 
 

@@ -4,6 +4,7 @@ A deal is a fact about the business (pipeline, forecast, won revenue) whatever b
 customer, so on purge it stays without its customer, and on a merge it follows the customer.
 A converted lead keeps its history the same way, except on erasure: it holds the person's own
 name, phones and e-mails, so a lead converted into an erased contact is anonymised too.
+Commitments follow the customer likewise and are deleted when the person is erased.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from django.utils import timezone
 
 from guanxi.customers.registry import (
     ANONYMISED,
+    DELETED,
     Counts,
     CustomerRef,
     business_rows,
     keep_unlinked,
     register_related_rows,
 )
-from guanxi.sales.models import Lead, LeadSearchToken, Opportunity
+from guanxi.sales.models import Commitment, Lead, LeadSearchToken, Opportunity
 
 
 def leads_forget_the_person(customer: CustomerRef) -> Counts:
@@ -42,6 +44,17 @@ def leads_forget_the_person(customer: CustomerRef) -> Counts:
     return {ANONYMISED: len(pks)}
 
 
+def commitments_forget_the_person(customer: CustomerRef) -> Counts:
+    """A promise's text is about the person ("call her back about the refund"): erased too."""
+    if customer.kind != "contact":
+        return {}
+    deleted, _by_model = Commitment.objects.filter(contact_id=customer.pk).delete()
+    return {DELETED: deleted}
+
+
 def register() -> None:
     register_related_rows(business_rows("sales.lead", Lead, on_erase=leads_forget_the_person))
     register_related_rows(business_rows("sales.opportunity", Opportunity))
+    register_related_rows(
+        business_rows("sales.commitment", Commitment, on_erase=commitments_forget_the_person)
+    )

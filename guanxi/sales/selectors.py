@@ -6,12 +6,21 @@ import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from guanxi.customers import search
 from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to, matching_ids
 from guanxi.platform.visibility import visible_filter
 from guanxi.sales.choices import LeadStatus
-from guanxi.sales.models import Channel, Lead, LeadSearchToken, Opportunity, Pipeline
+from guanxi.sales.models import (
+    Channel,
+    Commitment,
+    CommitmentStatus,
+    Lead,
+    LeadSearchToken,
+    Opportunity,
+    Pipeline,
+)
 
 OPEN_LEAD_STATUSES = (LeadStatus.NEW, LeadStatus.WORKING)
 
@@ -107,3 +116,33 @@ def visible_links(user: Any, records: list[Any]) -> set[tuple[str, int]]:
             visible = readers[kind](user).filter(pk__in=ids).values_list("pk", flat=True)
             shown.update((kind, pk) for pk in visible)
     return shown
+
+
+def commitment_list(
+    user: Any,
+    *,
+    overdue: bool | None = None,
+    status: str = "",
+    contact_id: int | None = None,
+    owner_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[Commitment]:
+    """Commitments the user may see whose customer the user may see too (a promise names its
+    customer)."""
+    commitments = Commitment.objects.filter(
+        visible_filter(user, Commitment),
+        deleted_at__isnull=True,
+        contact__in=contacts_visible_to(user),
+    )
+    now = now or timezone.now()
+    if overdue is True:
+        commitments = commitments.filter(status=CommitmentStatus.OPEN, due_at__lt=now)
+    elif overdue is False:
+        commitments = commitments.exclude(status=CommitmentStatus.OPEN, due_at__lt=now)
+    if status:
+        commitments = commitments.filter(status=status)
+    if contact_id:
+        commitments = commitments.filter(contact_id=contact_id)
+    if owner_id:
+        commitments = commitments.filter(owner_id=owner_id)
+    return commitments.select_related("owner", "contact")

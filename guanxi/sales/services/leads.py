@@ -117,21 +117,54 @@ def lead_create(
 ) -> Lead:
     require_permission(actor, SalesPermission.ADD_LEADS)
     cleaned = _clean(actor, {"name": name, **fields})
-    channel = channel_for(actor.org_id, source)
-    owner = cleaned.pop("owner", None) or actor
+    return write_lead(
+        audit_actor=actor,
+        org_id=actor.org_id,
+        owner=cleaned.pop("owner", None) or actor,
+        cleaned=cleaned,
+        phones=phones,
+        emails=emails,
+        source=source,
+        now=now,
+    )
+
+
+def clean_visitor_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A web visitor's fields, checked as a rep's are (no owner or visibility to give)."""
+    return _clean(None, fields)
+
+
+def write_lead(
+    *,
+    audit_actor: Any,
+    org_id: int,
+    owner: Any,
+    cleaned: dict[str, Any],
+    phones: Sequence[PhoneInput],
+    emails: Sequence[str],
+    source: str,
+    now: datetime.datetime | None = None,
+    response_hours: int = RESPONSE_HOURS,
+) -> Lead:
+    """Write a lead whose fields are cleaned (``_clean``); the caller checked who may.
+    ``audit_actor`` is ``None`` for a visitor of a public form."""
+    channel = channel_for(org_id, source)
     now = now or timezone.now()
-    lead = Lead(org_id=actor.org_id, owner=owner, team_id=owner.team_id, channel=channel, **cleaned)
+    lead = Lead(org_id=org_id, owner=owner, team_id=owner.team_id, channel=channel, **cleaned)
     lead.phones = [number for number, _kind in clean_phones(phones)]
     lead.emails = clean_emails(emails)
     if not (lead.phones or lead.emails or lead.company):
         raise _error("phones", _("Give a phone number, an e-mail address or a company."))
     _check_disqualification(lead)
     lead.sort_key = sort_key(lead.name)
-    lead.respond_by = now + datetime.timedelta(hours=RESPONSE_HOURS)
+    lead.respond_by = now + datetime.timedelta(hours=response_hours)
     lead.save()
     lead_reindex(lead)
     audit_record(
-        actor=actor, verb="sales.lead.created", target=lead, changes=diff({}, _snapshot(lead))
+        actor=audit_actor,
+        verb="sales.lead.created",
+        target=lead,
+        changes=diff({}, _snapshot(lead)),
     )
     return lead
 
