@@ -77,6 +77,26 @@ WORKER = textwrap.dedent(
                 external_id=argument,
             )
             return {"order": order.external_id}
+        if action == "claim":
+            from guanxi.sales.models import Lead
+            from guanxi.sales.services.pools import lead_claim
+
+            username, lead_id = argument.split(":")
+            claimer = User.objects.get(username=username)
+            lead = lead_claim(actor=claimer, lead=Lead.objects.get(pk=int(lead_id)))
+            return {"owner": lead.owner.username}
+        if action == "stage":
+            from guanxi.sales.models import Opportunity, Stage
+            from guanxi.sales.services.opportunities import opportunity_move_stage
+
+            deal_id, stage_id = argument.split(":")
+            deal = opportunity_move_stage(
+                actor=actor,
+                opportunity=Opportunity.objects.get(pk=int(deal_id)),
+                stage=Stage.objects.get(pk=int(stage_id)),
+                version=1,
+            )
+            return {"version": deal.version}
         if action == "contact":
             from guanxi.customers.services.contacts import contact_create
 
@@ -166,6 +186,9 @@ def shared_database(people: Any, tmp_path: Path) -> SharedDatabase:
     connection.ensure_connection()
     with closing(sqlite3.connect(path)) as target:
         connection.connection.backup(target)
+        # In WAL mode before the workers open it: two of them switching the journal mode at
+        # once would find the file locked.
+        target.execute("PRAGMA journal_mode=WAL")
     env["DATABASE_URL"] = f"sqlite:///{path}"
     return SharedDatabase(env=env, sqlite_path=path)
 
@@ -370,3 +393,62 @@ def test_the_external_id_check_is_backed_by_the_constraint(
         taken.pk,
         other.pk,
     ]
+
+
+@pytest.fixture
+def sales_race(people: Any) -> dict[str, int]:
+    """A lead waiting in the pool and a deal in its first stage, made before the database is
+    shared (SQLite's copy is taken when ``shared_database`` is set up)."""
+    from django.utils import timezone
+
+    from guanxi.sales.models import Lead
+    from guanxi.sales.services.leads import lead_create
+    from guanxi.sales.services.opportunities import opportunity_create
+    from guanxi.sales.services.pools import pool_create
+
+    pool = pool_create(actor=people.admin, name="公海", is_default=True)
+    lead = lead_create(actor=people.manager, name="抢手客户", phones=["13800138000"])
+    Lead.objects.filter(pk=lead.pk).update(pool=pool, pooled_at=timezone.now())
+    deal = opportunity_create(actor=people.admin, name="大单")
+    stage = deal.pipeline.stages.order_by("position")[3]
+    return {"lead": lead.pk, "deal": deal.pk, "stage": stage.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reps_claim_the_same_lead_at_once(
+    sales_race: dict[str, int], shared_database: SharedDatabase, tmp_path: Path
+) -> None:
+    holder = shared_database.start(
+        sys.executable,
+        "-c",
+        WORKER,
+        "claim",
+        "holder",
+        str(tmp_path / "m"),
+        f"owner:{sales_race['lead']}",
+        str(HOLD_SECONDS),
+    )
+    second = shared_database.start(
+        sys.executable,
+        "-c",
+        WORKER,
+        "claim",
+        "second",
+        str(tmp_path / "m"),
+        f"teammate:{sales_race['lead']}",
+    )
+    results = [json.loads(finish(p).splitlines()[-1]) for p in (holder, second)]
+    assert results == [{"ok": {"owner": "owner"}}, {"status": 409, "fields": {}}]
+    assert shared_database.count("SELECT COUNT(*) FROM sales_poolclaim") == 1
+    assert shared_database.count("SELECT COUNT(*) FROM sales_lead WHERE pool_id IS NULL") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_move_the_same_deal_at_once(
+    sales_race: dict[str, int], shared_database: SharedDatabase, tmp_path: Path
+) -> None:
+    argument = f"{sales_race['deal']}:{sales_race['stage']}"
+    holder, second = race(shared_database, tmp_path, "stage", argument)
+    assert holder == {"ok": {"version": 2}}
+    assert second["status"] == 409
+    assert shared_database.count("SELECT COUNT(*) FROM sales_stagechange") == 2

@@ -98,3 +98,28 @@ def test_board_moves_a_card(people: Any) -> None:
     )
     deal.refresh_from_db()
     assert deal.stage.name == "方案报价"
+
+
+def test_pool_pages_mask_then_claim(people: Any) -> None:
+    from django.utils import timezone
+
+    from guanxi.sales.services.pools import pool_create
+
+    pool = pool_create(actor=people.admin, name="公海", is_default=True)
+    lead = lead_create(actor=people.owner, name="王芳", phones=["13800138000"])
+    Lead.objects.filter(pk=lead.pk).update(pool=pool, pooled_at=timezone.now())
+    client = _client(people.teammate)
+    listed = client.get("/leads/", {"pool": "1"}).content.decode()
+    assert "+86138****8000" in listed and "138 0013 8000" not in listed
+    detail = client.get(f"/leads/{lead.public_id}/").content.decode()
+    assert "+86138****8000" in detail and "认领" in detail
+    client.post(f"/leads/{lead.public_id}/claim/")
+    lead.refresh_from_db()
+    assert (lead.owner, lead.pool) == (people.teammate, None)
+    assert "138 0013 8000" in client.get(f"/leads/{lead.public_id}/").content.decode()
+    client.post(f"/leads/{lead.public_id}/lock/", {"locked": "1"})
+    lead.refresh_from_db()
+    assert lead.locked is True
+    client.post(f"/leads/{lead.public_id}/release/")
+    lead.refresh_from_db()
+    assert (lead.pool, lead.locked) == (pool, False)

@@ -50,12 +50,12 @@ def _org(request: HttpRequest) -> int:
     return int(request.user.org_id)  # type: ignore[union-attr, arg-type]
 
 
-def _lead(request: HttpRequest, lead_id: uuid.UUID) -> Lead:
-    leads = selectors.leads_visible_to(request.user).select_related("owner", "channel")
+def visible_lead(request: HttpRequest, lead_id: uuid.UUID) -> Lead:
+    leads = selectors.leads_visible_to(request.user).select_related("owner", "channel", "pool")
     return get_visible(leads, lead_id)  # type: ignore[no-any-return]
 
 
-def _lead_dump(request: HttpRequest, lead: Lead) -> dict[str, Any]:
+def lead_body(request: HttpRequest, lead: Lead) -> dict[str, Any]:
     shown = selectors.visible_links(request.user, [lead])
     return LeadOut.model_validate(lead_out(lead, shown)).model_dump(mode="json")
 
@@ -87,16 +87,16 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilters]) -> dict[str, A
 def create_lead(request: HttpRequest, payload: LeadCreate) -> HttpResponse:
     def create() -> tuple[int, dict[str, Any]]:
         lead = lead_create(actor=request.user, **_lead_fields(request, payload))
-        return 201, _lead_dump(request, _lead(request, lead.public_id))
+        return 201, lead_body(request, visible_lead(request, lead.public_id))
 
     return json_response(*idempotent_create(request, create))
 
 
 @router.get("/leads/{lead_id}", response=answers({200: LeadOut}, 404), summary="Get a lead")
 def get_lead(request: HttpRequest, lead_id: uuid.UUID, response: HttpResponse) -> Any:
-    lead = _lead(request, lead_id)
+    lead = visible_lead(request, lead_id)
     set_etag(response, lead.version)
-    return _lead_dump(request, lead)
+    return lead_body(request, lead)
 
 
 @router.patch(
@@ -107,12 +107,12 @@ def get_lead(request: HttpRequest, lead_id: uuid.UUID, response: HttpResponse) -
 def update_lead(
     request: HttpRequest, lead_id: uuid.UUID, payload: LeadUpdate, response: HttpResponse
 ) -> Any:
-    lead = _lead(request, lead_id)
+    lead = visible_lead(request, lead_id)
     version = expected_version(request, payload.version, lead.version)
     lead_update(actor=request.user, lead=lead, version=version, **_lead_fields(request, payload))
-    lead = _lead(request, lead_id)
+    lead = visible_lead(request, lead_id)
     set_etag(response, lead.version)
-    return _lead_dump(request, lead)
+    return lead_body(request, lead)
 
 
 @router.post(
@@ -121,7 +121,7 @@ def update_lead(
     summary="Convert a lead into a contact (and account, and optionally an opportunity)",
 )
 def convert_lead(request: HttpRequest, lead_id: uuid.UUID, payload: ConvertIn) -> Any:
-    lead = _lead(request, lead_id)
+    lead = visible_lead(request, lead_id)
     contact = account = None
     if payload.contact_id:
         contact = get_visible(contacts_visible_to(request.user), payload.contact_id)

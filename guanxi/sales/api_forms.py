@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
-from pydantic import Field, StringConstraints
+from pydantic import Field, Strict, StringConstraints
 
 from guanxi.customers.api.common import owner_for
 from guanxi.platform.api_support import WITH_BODY, Body, Flag, NonBlank, UserName, answers
@@ -31,7 +31,7 @@ class LeadFormCreate(Body):
     ask_company: Flag = True
     ask_message: Flag = True
     thank_you: Annotated[str, StringConstraints(max_length=300)] = ""
-    response_hours: int = Field(24, ge=1, le=720)
+    response_hours: Annotated[int, Strict()] = Field(24, ge=1, le=720)
 
 
 class LeadFormOut(Schema):

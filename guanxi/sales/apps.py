@@ -12,6 +12,7 @@ class SalesConfig(AppConfig):
         from guanxi.sales.api import router
         from guanxi.sales.api_commitments import router as commitments_router
         from guanxi.sales.api_forms import router as forms_router
+        from guanxi.sales.api_pools import router as pools_router
         from guanxi.sales.choices import VERB_LABELS
         from guanxi.sales.churn import register as register_churn_signal
         from guanxi.sales.handover import register as register_handover
@@ -28,3 +29,4 @@ class SalesConfig(AppConfig):
         register_router("/", router)
         register_router("/", forms_router)
         register_router("/", commitments_router)
+        register_router("/", pools_router)

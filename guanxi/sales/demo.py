@@ -27,6 +27,7 @@ from guanxi.sales.services.lead_forms import lead_form_create
 from guanxi.sales.services.leads import lead_create, lead_update
 from guanxi.sales.services.opportunities import opportunity_create, opportunity_move_stage
 from guanxi.sales.services.pipelines import ensure_default_pipeline
+from guanxi.sales.services.pools import leads_return_to_pools, pool_create
 
 FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "艳", "杰", "涛", "明", "超"]
@@ -101,7 +102,7 @@ def generate(*, org_id: int, seed: int = 1, leads: int = 60, deals: int = 36) ->
     for index in range(leads):
         owner = sellers[index % len(sellers)]
         company = rng.choice(COMPANIES) if rng.random() < 0.8 else ""
-        created = now - datetime.timedelta(hours=rng.randint(1, 24 * 20))
+        created = now - datetime.timedelta(hours=rng.randint(1, 24 * 30))
         lead = lead_create(
             actor=owner,
             name=_name(rng),
@@ -161,7 +162,7 @@ def generate(*, org_id: int, seed: int = 1, leads: int = 60, deals: int = 36) ->
             opportunity_move_stage(actor=owner, opportunity=deal, stage=target, version=1)
         made += 1
     promises = _commitments(rng, org_id, sellers, now)
-    _web_form(org_id, sellers[0])
+    _web_form_and_pool(org_id, sellers[0], now)
     return SalesDemoSize(Lead.objects.filter(org_id=org_id).count(), converted, made, promises)
 
 
@@ -193,13 +194,16 @@ def _commitments(
     return made
 
 
-def _web_form(org_id: int, owner: User) -> None:
-    """The shop's website form, defined by the first administrator (when there is one)."""
+def _web_form_and_pool(org_id: int, owner: User, now: datetime.datetime) -> None:
+    """The shop's website form and its customer pool, set up by the first administrator (when
+    there is one); leads nobody followed up for 15 days are then already back in the pool."""
     try:
         admin = system_actor(org_id)
     except LookupError:
         return
     lead_form_create(actor=admin, name="官网咨询 Website enquiry", owner=owner)
+    pool_create(actor=admin, name="公海 Shared pool", is_default=True)
+    leads_return_to_pools(now)
 
 
 def describe(size: SalesDemoSize) -> str:

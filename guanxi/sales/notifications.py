@@ -17,9 +17,11 @@ from guanxi.platform.notifications.kinds import Channel, NotificationKind, chann
 from guanxi.platform.notifications.services.notify import notify_once
 from guanxi.platform.schedule import MinuteJob, register_minute_job
 from guanxi.platform.visibility import can_see
-from guanxi.sales.models import Commitment, CommitmentStatus
+from guanxi.sales.models import Commitment, CommitmentStatus, Pool
+from guanxi.sales.services.pools import leads_return_to_pools, leads_returning_soon
 
 COMMITMENT_OVERDUE = "sales.commitment_overdue"
+LEAD_RETURNING = "sales.lead_returning"
 # A promise that fell due longer ago than this is not announced (after a long outage).
 LOOKBACK = datetime.timedelta(days=1)
 
@@ -33,7 +35,21 @@ def register() -> None:
             group_bot=False,  # names a customer and what was promised
         )
     )
+    register_kind(
+        NotificationKind(
+            key=LEAD_RETURNING,
+            label=_("One of my leads will soon return to the pool"),
+            default_channels=channels(Channel.IN_APP),
+            group_bot=False,
+        )
+    )
     register_minute_job(MinuteJob(key="sales.commitment_overdue", run=notify_overdue_commitments))
+    register_minute_job(
+        MinuteJob(key="sales.pool_warnings", run=warn_returning_leads, every_minutes=60)
+    )
+    register_minute_job(
+        MinuteJob(key="sales.pool_returns", run=leads_return_to_pools, every_minutes=60)
+    )
 
 
 def notify_overdue_commitments(now: datetime.datetime, previous: datetime.datetime | None) -> int:
@@ -82,4 +98,32 @@ def notify_overdue_commitments(now: datetime.datetime, previous: datetime.dateti
                 subject_id=item.pk,
             )
         )
+    return sent
+
+
+def warn_returning_leads(now: datetime.datetime, _previous: datetime.datetime | None) -> int:
+    """Tell each owner, once per follow-up, that a lead will go back to the pool unless they
+    follow it up before the day it returns."""
+    sent = 0
+    for pool in Pool.objects.order_by("pk"):
+        soon = leads_returning_soon(pool, now).select_related("owner")
+        for lead in soon.iterator(chunk_size=500):
+            followed = lead.followed_up_at
+            if followed is None:
+                continue
+            returns = followed + datetime.timedelta(days=pool.return_after_days)
+            sent += len(
+                notify_once(
+                    occurrence=f"lead-return:{lead.pk}@{followed.isoformat()}",
+                    kind=LEAD_RETURNING,
+                    recipients=[lead.owner],
+                    actor=None,
+                    title=gettext_noop("%(lead)s returns to the pool on %(date)s"),
+                    body=gettext_noop("Follow the lead up before then to keep it."),
+                    params={"lead": lead.name, "date": returns.date().isoformat()},
+                    url=reverse("lead-detail", args=[lead.public_id]),
+                    subject_type="sales.lead",
+                    subject_id=lead.pk,
+                )
+            )
     return sent

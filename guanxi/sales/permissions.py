@@ -19,6 +19,7 @@ class SalesPermission(models.TextChoices):
     CHANGE_OPPORTUNITIES = "sales.change_opportunities", _("Add and move opportunities")
     MANAGE_LEAD_FORMS = "sales.manage_lead_forms", _("Define web-to-lead forms")
     RECORD_COMMITMENTS = "sales.record_commitments", _("Record and close commitments")
+    MANAGE_POOLS = "sales.manage_pools", _("Set up customer pools")
 
 
 _HOLDERS = {
@@ -31,6 +32,7 @@ _HOLDERS = {
     SalesPermission.MANAGE_LEAD_FORMS: frozenset(),  # administrators only
     # Service promises a call-back as often as sales promises a price.
     SalesPermission.RECORD_COMMITMENTS: SELLERS | {Role.SERVICE_AGENT},
+    SalesPermission.MANAGE_POOLS: frozenset(),  # administrators only
 }
 
 

@@ -7,7 +7,7 @@ import uuid
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import Field, Strict, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
 from guanxi.customers.api.schemas import EmailField, PhoneField
@@ -24,12 +24,15 @@ from guanxi.platform.api_support import (
 )
 from guanxi.platform.visibility import Visibility
 from guanxi.sales.choices import LeadStatus
+from guanxi.sales.masking import shown_emails, shown_phones
 from guanxi.sales.models import Lead, Opportunity
 
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=10000)]
 Code = Annotated[str, StringConstraints(max_length=40)]
-StageId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+StageId = Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
+# A number of days or a count in a pool's settings (JSON numbers only: ``true`` is no number).
+Days = Annotated[int, Strict()]
 
 
 class LeadWrite(Body):
@@ -87,6 +90,9 @@ class LeadOut(Schema):
     utm_content: str
     owner: str
     visibility: str
+    in_pool: bool
+    pool: str | None
+    locked: bool
     respond_by: datetime.datetime | None
     converted_at: datetime.datetime | None
     contact_id: uuid.UUID | None
@@ -108,6 +114,37 @@ class LeadFilters(PageArgs):
     source: Code = ""
     owner: str = Field("", max_length=150, description="User name of the owner")
     updated_since: IsoDateTime | None = None
+
+
+class LockIn(Body):
+    locked: Flag
+
+
+class PoolCreate(Body):
+    name: NonBlank
+    teams: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
+        default_factory=list, description="Names of the member teams (none: every team)"
+    )
+    is_default: Flag = False
+    return_after_days: Days = Field(15, ge=1, le=3650)
+    warn_days_before: Days = Field(3, ge=0, le=3650)
+    daily_claim_cap: Days = Field(20, ge=0, le=3650)
+    owned_cap: Days = Field(200, ge=0, le=3650)
+    reclaim_after_days: Days = Field(7, ge=0, le=3650)
+    lock_quota: Days = Field(5, ge=0, le=3650)
+
+
+class PoolOut(Schema):
+    id: uuid.UUID
+    name: str
+    teams: list[str]
+    is_default: bool
+    return_after_days: int
+    warn_days_before: int
+    daily_claim_cap: int
+    owned_cap: int
+    reclaim_after_days: int
+    lock_quota: int
 
 
 class ConvertIn(Body):
@@ -185,7 +222,7 @@ class OpportunityPage(Schema):
 
 class OpportunityFilters(PageArgs):
     pipeline_id: uuid.UUID | None = None
-    stage: StageId | None = None
+    stage: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None  # a query string: "3"
     owner: str = Field("", max_length=150, description="User name of the owner")
     open: bool | None = None
     updated_since: IsoDateTime | None = None
@@ -196,7 +233,9 @@ def _public(record: Any) -> uuid.UUID | None:
 
 
 def lead_out(lead: Lead, shown: set[tuple[str, int]]) -> dict[str, Any]:
-    """``shown``: the (kind, pk) of linked customers the viewer may see; others are not named."""
+    """``shown``: the (kind, pk) of linked customers the viewer may see; others are not named.
+    A lead waiting in the pool shows its phones and e-mails masked until someone claims it."""
+    in_pool = lead.pool_id is not None
     return {
         **{
             name: getattr(lead, name)
@@ -226,6 +265,11 @@ def lead_out(lead: Lead, shown: set[tuple[str, int]]) -> dict[str, Any]:
             )
         },
         "id": lead.public_id,
+        "phones": shown_phones(lead),
+        "emails": shown_emails(lead),
+        "in_pool": in_pool,
+        "pool": lead.pool.name if in_pool and lead.pool else None,
+        "locked": lead.locked,
         "source": lead.channel.code if lead.channel else "",
         "owner": lead.owner.username,
         "contact_id": _public(lead.contact) if ("contact", lead.contact_id) in shown else None,

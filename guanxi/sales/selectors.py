@@ -44,8 +44,11 @@ def lead_list(
     owner_id: int | None = None,
     channel: str = "",
     updated_since: datetime.datetime | None = None,
+    in_pool: bool | None = None,
 ) -> QuerySet[Lead]:
     leads = leads_visible_to(user)
+    if in_pool is not None:
+        leads = leads.filter(pool__isnull=not in_pool)
     if q:
         leads = leads.filter(pk__in=lead_search_ids(user, q))
     if status:
@@ -56,7 +59,7 @@ def lead_list(
         leads = leads.filter(channel__code=channel)
     if updated_since:
         leads = leads.filter(updated_at__gte=updated_since)
-    return leads.select_related("owner", "channel")
+    return leads.select_related("owner", "channel", "pool")
 
 
 def channels_of(org_id: int) -> QuerySet[Channel]:

@@ -2,9 +2,12 @@ from django.urls import path
 
 from guanxi.sales.views.board import opportunity_board_view, opportunity_move_view
 from guanxi.sales.views.leads import (
+    lead_claim_view,
     lead_convert_view,
     lead_detail_view,
     lead_list_view,
+    lead_lock_view,
+    lead_release_view,
     lead_status_view,
 )
 from guanxi.sales.views.public_form import lead_form_page
@@ -15,6 +18,9 @@ urlpatterns = [
     path("leads/<uuid:public_id>/", lead_detail_view, name="lead-detail"),
     path("leads/<uuid:public_id>/status/", lead_status_view, name="lead-status"),
     path("leads/<uuid:public_id>/convert/", lead_convert_view, name="lead-convert"),
+    path("leads/<uuid:public_id>/claim/", lead_claim_view, name="lead-claim"),
+    path("leads/<uuid:public_id>/release/", lead_release_view, name="lead-release"),
+    path("leads/<uuid:public_id>/lock/", lead_lock_view, name="lead-lock"),
     path("opportunities/", opportunity_board_view, name="opportunity-board"),
     path("opportunities/<uuid:public_id>/move/", opportunity_move_view, name="opportunity-move"),
 ]

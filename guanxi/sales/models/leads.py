@@ -63,6 +63,14 @@ class Lead(OrganizationScopedModel, VersionedModel, OwnedModel):
         "customers.Account", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    # The pool: set while the lead waits there (owned by nobody; ``owner`` is who let it go).
+    pool = models.ForeignKey(
+        "sales.Pool", on_delete=models.SET_NULL, null=True, blank=True, related_name="leads"
+    )
+    pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True)
+    # The last time its owner worked on it (created, claimed, updated): the pool's clock.
+    followed_up_at = models.DateTimeField(_("last follow-up"), null=True, blank=True)
+    locked = models.BooleanField(_("locked (never returns to the pool)"), default=False)
     opportunity = models.ForeignKey(
         "sales.Opportunity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core.concurrency import apply_changes, check_version, lock_for_update
-from guanxi.core.errors import ServiceValidationError
+from guanxi.core.errors import ConflictError, ServiceValidationError
 from guanxi.customers import search
 from guanxi.customers.names import sort_key
 from guanxi.customers.regions import clean_region_fields
@@ -158,6 +158,7 @@ def write_lead(
     _check_disqualification(lead)
     lead.sort_key = sort_key(lead.name)
     lead.respond_by = now + datetime.timedelta(hours=response_hours)
+    lead.followed_up_at = now
     lead.save()
     lead_reindex(lead)
     audit_record(
@@ -170,12 +171,15 @@ def write_lead(
 
 
 def require_can_work_on(actor: Any, lead: Lead) -> None:
+    """Write access to a lead; one waiting in the pool belongs to nobody until claimed."""
     require_editable(
         actor,
         lead,
         permission=SalesPermission.CHANGE_LEADS,
         read_only=_("This lead is shared with you read-only; ask its owner for write access."),
     )
+    if lead.pool_id is not None:
+        raise ConflictError(_("This lead is in the pool: claim it first."))
 
 
 @transaction.atomic
@@ -213,6 +217,7 @@ def lead_update(
     if not changes:
         return lead
     lead.version += 1
+    lead.followed_up_at = timezone.now()
     lead.save()
     if {"name", "company", "phones", "emails"} & changes.keys():
         lead_reindex(lead)

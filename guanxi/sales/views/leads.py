@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from guanxi.sales.permissions import SalesPermission
 from guanxi.sales.services.channels import ensure_default_channels
 from guanxi.sales.services.conversion import lead_convert
 from guanxi.sales.services.leads import lead_create, lead_update
+from guanxi.sales.services.pools import lead_claim, lead_release, lead_set_locked
 
 PAGE_SIZE = 50
 
@@ -47,8 +49,12 @@ def lead_list_view(request: HttpRequest) -> HttpResponse:
             return redirect("lead-list")
     status = request.GET.get("status", "")
     q = request.GET.get("q", "").strip()[:100]
+    in_pool = request.GET.get("pool") == "1"
     leads = selectors.lead_list(
-        request.user, q=q, status=status if status in LeadStatus.values else ""
+        request.user,
+        q=q,
+        status=status if status in LeadStatus.values else "",
+        in_pool=True if in_pool else None,
     ).order_by("-pk")
     page = Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -62,7 +68,8 @@ def lead_list_view(request: HttpRequest) -> HttpResponse:
             "statuses": LeadStatus.choices,
             "now": timezone.now(),
             "can_add": request.user.has_role_permission(SalesPermission.ADD_LEADS),  # type: ignore[union-attr]
-            "query_string": f"q={q}&status={status}",
+            "in_pool": in_pool,
+            "query_string": f"q={q}&status={status}&pool={'1' if in_pool else ''}",
         },
     )
 
@@ -70,7 +77,7 @@ def lead_list_view(request: HttpRequest) -> HttpResponse:
 def _visible_lead(request: HttpRequest, public_id: uuid.UUID) -> Lead:
     lead = (
         selectors.leads_visible_to(request.user)
-        .select_related("owner", "channel", "contact", "account", "opportunity")
+        .select_related("owner", "channel", "contact", "account", "opportunity", "pool")
         .filter(public_id=public_id)
         .first()
     )
@@ -135,3 +142,48 @@ def lead_convert_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
         return redirect("lead-detail", public_id=lead.public_id)
     messages.success(request, _("Converted: “%(name)s” is now a customer.") % {"name": lead.name})
     return redirect("contact-detail", done.contact.public_id)
+
+
+def _pool_action(request: HttpRequest, public_id: uuid.UUID, act: Any, done: str) -> HttpResponse:
+    lead = _visible_lead(request, public_id)
+    try:
+        act(lead)
+    except GuanxiError as exc:
+        messages.error(request, str(exc) or _("The change was refused."))
+    else:
+        messages.success(request, done)
+    return redirect("lead-detail", public_id=lead.public_id)
+
+
+@login_required
+@require_POST
+def lead_claim_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _pool_action(
+        request,
+        public_id,
+        lambda lead: lead_claim(actor=request.user, lead=lead),
+        _("The lead is yours now."),
+    )
+
+
+@login_required
+@require_POST
+def lead_release_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _pool_action(
+        request,
+        public_id,
+        lambda lead: lead_release(actor=request.user, lead=lead),
+        _("The lead is back in the pool."),
+    )
+
+
+@login_required
+@require_POST
+def lead_lock_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    locked = request.POST.get("locked") == "1"
+    return _pool_action(
+        request,
+        public_id,
+        lambda lead: lead_set_locked(actor=request.user, lead=lead, locked=locked),
+        _("Locked: this lead will not return to the pool.") if locked else _("Unlocked."),
+    )

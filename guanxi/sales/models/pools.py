@@ -1,0 +1,54 @@
+"""Customer pools (公海): where unattended leads go back, for any rep of the member teams to claim.
+
+A lead in a pool keeps its last owner as ``owner`` (the record needs one, and the history says
+who let it go) but belongs to nobody: ``Lead.pool`` is set, its phone numbers are masked until
+someone claims it, and the last owner may not claim it back for ``reclaim_after_days``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guanxi.core.models import OrganizationScopedModel
+
+
+class Pool(OrganizationScopedModel):
+    name = models.CharField(_("name"), max_length=60)
+    teams = models.ManyToManyField(
+        "platform.Team", blank=True, related_name="+", verbose_name=_("member teams")
+    )
+    return_after_days = models.PositiveIntegerField(
+        _("return after days without a follow-up"), default=15
+    )
+    warn_days_before = models.PositiveIntegerField(_("warn days before"), default=3)
+    daily_claim_cap = models.PositiveIntegerField(_("claims per rep per day"), default=20)
+    owned_cap = models.PositiveIntegerField(_("open leads a rep may own"), default=200)
+    reclaim_after_days = models.PositiveIntegerField(
+        _("days before the last owner may claim again"), default=7
+    )
+    lock_quota = models.PositiveIntegerField(_("locked leads per rep"), default=5)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("pool")
+        verbose_name_plural = _("pools")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PoolClaim(models.Model):
+    """One claim, for the daily cap (and the story of who took what from the pool)."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="claims")
+    lead = models.ForeignKey("sales.Lead", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    claimed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "claimed_at"], name="sales_claim_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.lead_id}"
