@@ -123,3 +123,15 @@ def test_pool_pages_mask_then_claim(people: Any) -> None:
     client.post(f"/leads/{lead.public_id}/release/")
     lead.refresh_from_db()
     assert (lead.pool, lead.locked) == (pool, False)
+
+
+def test_forecast_page(people: Any) -> None:
+    from guanxi.sales.views.forecast import current_quarter
+
+    opportunity_create(actor=people.owner, name="门店收银", amount="8800")
+    client = _client(people.owner)
+    page = client.get("/forecast/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert current_quarter() in html and "各阶段赢率" in html
+    assert client.get("/forecast/", {"period": "2026-Q9"}).status_code == 422

@@ -20,10 +20,13 @@ from guanxi.platform.api_support import (
 )
 from guanxi.platform.idempotency import idempotent_create, json_response
 from guanxi.sales import selectors
+from guanxi.sales.forecast import forecast
 from guanxi.sales.models import Lead, Opportunity, Stage
 from guanxi.sales.schemas import (
     ConvertIn,
     ConvertOut,
+    ForecastFilters,
+    ForecastOut,
     LeadCreate,
     LeadFilters,
     LeadOut,
@@ -40,7 +43,7 @@ from guanxi.sales.schemas import (
 )
 from guanxi.sales.services.conversion import lead_convert
 from guanxi.sales.services.leads import lead_create, lead_update
-from guanxi.sales.services.opportunities import opportunity_create, opportunity_move_stage
+from guanxi.sales.services.opportunities import opportunity_create, opportunity_update
 from guanxi.sales.services.pipelines import ensure_default_pipeline
 
 router = Router(tags=["sales"])
@@ -246,16 +249,28 @@ def create_opportunity(request: HttpRequest, payload: OpportunityCreate) -> Http
 @router.patch(
     "/opportunities/{deal_id}",
     response=answers({200: OpportunityOut}, 403, 404, 409, 412, 428, *WITH_BODY),
-    summary="Move an opportunity to another stage",
+    summary="Move an opportunity to another stage, or change its details",
 )
 def update_opportunity(
     request: HttpRequest, deal_id: uuid.UUID, payload: OpportunityUpdate, response: HttpResponse
 ) -> Any:
     deal = _deal(request, deal_id)
     version = expected_version(request, payload.version, deal.version)
-    stage = _stage(request, payload.stage)
-    assert stage is not None
-    opportunity_move_stage(actor=request.user, opportunity=deal, stage=stage, version=version)
+    fields = payload.model_dump(exclude_unset=True, exclude={"version", "stage"})
+    opportunity_update(
+        actor=request.user,
+        opportunity=deal,
+        version=version,
+        stage=_stage(request, payload.stage),
+        **fields,
+    )
     deal = _deal(request, deal_id)
     set_etag(response, deal.version)
     return _deal_dump(request, deal)
+
+
+@router.get("/forecast", response=answers({200: ForecastOut}), summary="Sales forecast")
+def get_forecast(request: HttpRequest, filters: Query[ForecastFilters]) -> Any:
+    return forecast(
+        request.user, filters.period, owner_id=owner_id_for(request, filters.owner)
+    ).as_dict()

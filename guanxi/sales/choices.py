@@ -34,6 +34,15 @@ class StageOutcome(models.TextChoices):
     LOST = "lost", _("Lost")
 
 
+class ForecastCategory(models.TextChoices):
+    """Set by the rep on each open deal: how sure they are it closes in its period."""
+
+    PIPELINE = "pipeline", _("Pipeline")
+    BEST_CASE = "best_case", _("Best case")
+    COMMIT = "commit", _("Commit")
+    OMITTED = "omitted", _("Omitted")
+
+
 # The pipeline every organisation starts with: (name, probability %, outcome).
 DEFAULT_STAGES = (
     (_("Prospecting"), 10, StageOutcome.OPEN),

@@ -23,7 +23,7 @@ from guanxi.platform.api_support import (
     Version,
 )
 from guanxi.platform.visibility import Visibility
-from guanxi.sales.choices import LeadStatus
+from guanxi.sales.choices import ForecastCategory, LeadStatus
 from guanxi.sales.masking import shown_emails, shown_phones
 from guanxi.sales.models import Lead, Opportunity
 
@@ -188,7 +188,12 @@ class OpportunityCreate(Body):
 
 
 class OpportunityUpdate(Body):
-    stage: StageId = Field(description="Stage id from GET /api/v1/pipelines")
+    stage: StageId | None = Field(None, description="Stage id from GET /api/v1/pipelines")
+    name: NonBlank | SkipJsonSchema[None] = None
+    amount: Amount | SkipJsonSchema[None] = Field(None, examples=["128000.00"])
+    expected_close: IsoDate | None = None
+    next_step: ShortText | SkipJsonSchema[None] = None
+    forecast_category: ForecastCategory | SkipJsonSchema[None] = None
     version: Version | None = None
 
 
@@ -203,6 +208,7 @@ class OpportunityOut(Schema):
     currency: str
     expected_close: datetime.date | None
     next_step: str
+    forecast_category: str
     account_id: uuid.UUID | None
     account_name: str | None
     contact_id: uuid.UUID | None
@@ -294,6 +300,7 @@ def opportunity_out(deal: Opportunity, shown: set[tuple[str, int]]) -> dict[str,
         "currency": deal.currency,
         "expected_close": deal.expected_close,
         "next_step": deal.next_step,
+        "forecast_category": deal.forecast_category,
         "account_id": _public(account),
         "account_name": account.name if account else None,
         "contact_id": _public(contact),
@@ -305,3 +312,51 @@ def opportunity_out(deal: Opportunity, shown: set[tuple[str, int]]) -> dict[str,
         "created_at": deal.created_at,
         "updated_at": deal.updated_at,
     }
+
+
+class ForecastFilters(Schema):
+    period: Annotated[
+        str, StringConstraints(pattern=r"^(19|2[01])\d\d-(Q[1-4]|0[1-9]|1[0-2])$")
+    ] = Field(description="A quarter (2026-Q4) or a month (2026-11)", examples=["2026-Q4"])
+    owner: Annotated[str, StringConstraints(max_length=150)] = Field(
+        "", description="User name: one rep's forecast"
+    )
+
+
+class ForecastFigures(Schema):
+    open_count: int
+    won_count: int
+    pipeline: str
+    weighted: str
+    best_case: str
+    commit: str
+    won: str
+    expected: str
+
+
+class OwnerFigures(ForecastFigures):
+    owner: str
+
+
+class TeamFigures(ForecastFigures):
+    team: str
+
+
+class StageWinRate(Schema):
+    stage: int
+    name: str
+    probability: int
+    reached: int
+    won: int
+    win_rate: float | None
+
+
+class ForecastOut(Schema):
+    period: str
+    start: datetime.date
+    end: datetime.date
+    currency: str
+    total: ForecastFigures
+    by_owner: list[OwnerFigures]
+    by_team: list[TeamFigures]
+    win_rate_by_stage: list[StageWinRate]

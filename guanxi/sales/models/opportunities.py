@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import OrganizationScopedModel, VersionedModel
 from guanxi.platform.models.owned import OwnedModel
-from guanxi.sales.choices import StageOutcome
+from guanxi.sales.choices import ForecastCategory, StageOutcome
 
 
 class Pipeline(OrganizationScopedModel):
@@ -51,6 +51,12 @@ class Opportunity(OrganizationScopedModel, VersionedModel, OwnedModel):
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     expected_close = models.DateField(_("expected close"), null=True, blank=True)
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    forecast_category = models.CharField(
+        _("forecast category"),
+        max_length=10,
+        choices=ForecastCategory.choices,
+        default=ForecastCategory.PIPELINE,
+    )
     account = models.ForeignKey(
         "customers.Account", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -16,7 +16,7 @@ from guanxi.core.money import MoneyError, default_currency, to_decimal
 from guanxi.customers.models import Account, Contact
 from guanxi.platform.records import require_editable, require_permission, require_visible
 from guanxi.platform.services.audit import audit_record
-from guanxi.sales.choices import StageOutcome
+from guanxi.sales.choices import ForecastCategory, StageOutcome
 from guanxi.sales.models import Opportunity, Pipeline, Stage, StageChange
 from guanxi.sales.permissions import SalesPermission
 from guanxi.sales.services.pipelines import ensure_default_pipeline
@@ -174,3 +174,72 @@ def _subject(deal: Opportunity) -> Any:
     if deal.contact_id:
         return deal.contact
     return deal
+
+
+EDITABLE = ("name", "amount", "expected_close", "next_step", "forecast_category")
+
+
+def _cleaned_changes(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise _error(sorted(unknown)[0], _("Unknown field."))
+    cleaned = dict(fields)
+    if "name" in cleaned:
+        cleaned["name"] = " ".join(str(cleaned["name"] or "").split())
+        if not cleaned["name"] or len(cleaned["name"]) > 200:
+            raise _error("name", _("An opportunity needs a name."))
+    if "amount" in cleaned:
+        cleaned["amount"] = clean_amount(cleaned["amount"])
+    if "next_step" in cleaned:
+        cleaned["next_step"] = " ".join(str(cleaned["next_step"] or "").split())[:200]
+    if "forecast_category" in cleaned and cleaned["forecast_category"] not in (
+        ForecastCategory.values
+    ):
+        raise _error("forecast_category", _("Choose pipeline, best_case, commit or omitted."))
+    return cleaned
+
+
+@transaction.atomic
+def opportunity_update(
+    *,
+    actor: Any,
+    opportunity: Opportunity,
+    version: int | None,
+    stage: Stage | None = None,
+    **fields: Any,
+) -> Opportunity:
+    """Change a deal's details (name, amount, expected close, next step, forecast category)
+    and, when ``stage`` is given, move it — one version step, checked against ``version``."""
+    require_can_work_on_deal(actor, opportunity)
+    cleaned = _cleaned_changes(fields)
+    deal = lock_for_update(Opportunity, opportunity)
+    check_version(deal, version)
+    changes = {}
+    for name, value in cleaned.items():
+        before = getattr(deal, name)
+        if before != value:
+            changes[name] = {"before": _plain(before), "after": _plain(value)}
+            setattr(deal, name, value)
+    if changes:
+        deal.version += 1
+        deal.save()
+        audit_record(
+            actor=actor,
+            verb="sales.opportunity.updated",
+            target=deal,
+            subject=_subject(deal),
+            changes=changes,
+        )
+    if stage is not None and stage.pk != deal.stage_id:
+        deal = opportunity_move_stage(
+            actor=actor, opportunity=deal, stage=stage, version=deal.version
+        )
+    return deal
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
