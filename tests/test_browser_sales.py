@@ -1,6 +1,7 @@
 """Sales in a real browser, on a phone-sized screen: a visitor's web form becomes a lead; the rep
 finds it, works it, converts it with a deal, moves the deal on the board to Won, and the
-forecast shows it — no script errors, no refusals by the content security policy."""
+forecast and the channel funnel show it — no script errors, no refusals by the content security
+policy."""
 
 from __future__ import annotations
 
@@ -72,4 +73,8 @@ def test_web_form_to_won_deal(page: Any, people: Any) -> None:
     page.goto(page.base_url + "/forecast/")
     page.wait_for_selector("[data-forecast-chart] canvas")
     assert "¥36,000.00" in page.locator("main").inner_text()
+
+    page.goto(page.base_url + "/channels/")
+    page.wait_for_selector("[data-funnel-chart] canvas")
+    assert "网站表单" in page.locator("main table").first.inner_text()
     assert page.problems == []

@@ -20,9 +20,11 @@ from guanxi.platform.api_support import (
 )
 from guanxi.platform.idempotency import idempotent_create, json_response
 from guanxi.sales import selectors
+from guanxi.sales.channel_report import channel_report
 from guanxi.sales.forecast import forecast
 from guanxi.sales.models import Lead, Opportunity, Stage
 from guanxi.sales.schemas import (
+    ChannelReportOut,
     ConvertIn,
     ConvertOut,
     ForecastFilters,
@@ -37,6 +39,7 @@ from guanxi.sales.schemas import (
     OpportunityOut,
     OpportunityPage,
     OpportunityUpdate,
+    PeriodFilters,
     PipelineOut,
     lead_out,
     opportunity_out,
@@ -274,3 +277,12 @@ def get_forecast(request: HttpRequest, filters: Query[ForecastFilters]) -> Any:
     return forecast(
         request.user, filters.period, owner_id=owner_id_for(request, filters.owner)
     ).as_dict()
+
+
+@router.get(
+    "/channel-report",
+    response=answers({200: ChannelReportOut}),
+    summary="Leads per channel and campaign, and how far they went",
+)
+def get_channel_report(request: HttpRequest, filters: Query[PeriodFilters]) -> Any:
+    return channel_report(request.user, filters.period)

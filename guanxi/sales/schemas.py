@@ -314,10 +314,13 @@ def opportunity_out(deal: Opportunity, shown: set[tuple[str, int]]) -> dict[str,
     }
 
 
-class ForecastFilters(Schema):
+class PeriodFilters(Schema):
     period: Annotated[
         str, StringConstraints(pattern=r"^(19|2[01])\d\d-(Q[1-4]|0[1-9]|1[0-2])$")
     ] = Field(description="A quarter (2026-Q4) or a month (2026-11)", examples=["2026-Q4"])
+
+
+class ForecastFilters(PeriodFilters):
     owner: Annotated[str, StringConstraints(max_length=150)] = Field(
         "", description="User name: one rep's forecast"
     )
@@ -360,3 +363,33 @@ class ForecastOut(Schema):
     by_owner: list[OwnerFigures]
     by_team: list[TeamFigures]
     win_rate_by_stage: list[StageWinRate]
+
+
+class FunnelFigures(Schema):
+    leads: int
+    qualified: int
+    converted: int
+    opportunities: int
+    won: int
+    won_revenue: str
+    qualified_rate: float | None
+    converted_rate: float | None
+    won_rate: float | None
+    median_days_to_convert: float | None
+
+
+class ChannelFigures(FunnelFigures):
+    channel: str
+
+
+class CampaignFigures(ChannelFigures):
+    campaign: str
+
+
+class ChannelReportOut(Schema):
+    period: str
+    start: datetime.date
+    end: datetime.date
+    total: FunnelFigures
+    channels: list[ChannelFigures]
+    campaigns: list[CampaignFigures]

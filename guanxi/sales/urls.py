@@ -1,7 +1,7 @@
 from django.urls import path
 
 from guanxi.sales.views.board import opportunity_board_view, opportunity_move_view
-from guanxi.sales.views.forecast import forecast_view
+from guanxi.sales.views.forecast import channel_report_view, forecast_view
 from guanxi.sales.views.leads import (
     lead_claim_view,
     lead_convert_view,
@@ -24,5 +24,6 @@ urlpatterns = [
     path("leads/<uuid:public_id>/lock/", lead_lock_view, name="lead-lock"),
     path("opportunities/", opportunity_board_view, name="opportunity-board"),
     path("forecast/", forecast_view, name="forecast"),
+    path("channels/", channel_report_view, name="channel-report"),
     path("opportunities/<uuid:public_id>/move/", opportunity_move_view, name="opportunity-move"),
 ]

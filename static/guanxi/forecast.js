@@ -1,7 +1,9 @@
-// The forecast page's chart: per rep, won so far, commit, best case and weighted pipeline.
+// The forecast page's chart (per rep: won so far, commit, best case, weighted pipeline) and the
+// channel page's funnel (leads → qualified → converted → opportunities → won).
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
+    drawFunnel();
     var holder = document.querySelector("[data-forecast-chart]");
     var data = document.getElementById("forecast-data");
     if (!holder || !data || typeof echarts === "undefined") { return; }
@@ -22,4 +24,25 @@
     });
     window.addEventListener("resize", function () { view.resize(); });
   });
+  function drawFunnel() {
+    var holder = document.querySelector("[data-funnel-chart]");
+    var data = document.getElementById("funnel-data");
+    if (!holder || !data || typeof echarts === "undefined") { return; }
+    var steps = JSON.parse(data.textContent);
+    var labels = JSON.parse(holder.getAttribute("data-labels"));
+    holder.style.height = "280px";
+    var view = echarts.init(holder);
+    view.setOption({
+      tooltip: { trigger: "item" },
+      series: [{
+        type: "funnel",
+        sort: "none",
+        left: "10%",
+        width: "80%",
+        label: { formatter: "{b}: {c}" },
+        data: steps.map(function (step) { return { name: labels[step.key], value: step.value }; })
+      }]
+    });
+    window.addEventListener("resize", function () { view.resize(); });
+  }
 })();
