@@ -135,3 +135,37 @@ def test_forecast_page(people: Any) -> None:
     assert page.status_code == 200
     assert current_quarter() in html and "各阶段赢率" in html
     assert client.get("/forecast/", {"period": "2026-Q9"}).status_code == 422
+
+
+def test_today_work_bench(people: Any) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from guanxi.customers.services.contacts import contact_create
+    from guanxi.sales.services.commitments import commitment_create
+    from guanxi.sales.services.pools import pool_create
+
+    client = _client(people.owner)
+    assert "没有待办" in client.get("/today/").content.decode()
+    pool_create(actor=people.admin, name="公海", is_default=True, return_after_days=10)
+    lead_create(actor=people.owner, name="新线索", phones=["13800138000"])
+    old = lead_create(actor=people.owner, name="快回收", phones=["13900139000"])
+    Lead.objects.filter(pk=old.pk).update(
+        status="working", followed_up_at=timezone.now() - datetime.timedelta(days=9)
+    )
+    customer = contact_create(actor=people.owner, name="王芳", phones=["13700137000"])
+    commitment_create(
+        actor=people.teammate,
+        contact=customer,
+        description="寄样品",
+        due_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    opportunity_create(
+        actor=people.owner, name="本周成交", amount="100", expected_close=timezone.localdate()
+    )
+    html = client.get("/today/").content.decode()
+    assert "新线索" in html and "快回收" in html and "本周成交" in html
+    assert "寄样品" not in html  # a teammate's promise: not mine, and I manage no team
+    managed = _client(people.manager).get("/today/").content.decode()
+    assert "寄样品" in managed

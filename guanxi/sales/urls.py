@@ -10,11 +10,13 @@ from guanxi.sales.views.leads import (
     lead_lock_view,
     lead_release_view,
     lead_status_view,
+    today_view,
 )
 from guanxi.sales.views.public_form import lead_form_page
 
 urlpatterns = [
     path("f/<slug:slug>/", lead_form_page, name="lead-form-page"),
+    path("today/", today_view, name="sales-today"),
     path("leads/", lead_list_view, name="lead-list"),
     path("leads/<uuid:public_id>/", lead_detail_view, name="lead-detail"),
     path("leads/<uuid:public_id>/status/", lead_status_view, name="lead-status"),

@@ -209,7 +209,8 @@ def opportunity_update(
     **fields: Any,
 ) -> Opportunity:
     """Change a deal's details (name, amount, expected close, next step, forecast category)
-    and, when ``stage`` is given, move it — one version step, checked against ``version``."""
+    and, when ``stage`` is given, move it; ``version`` is checked once, before either (each is
+    its own audited step, so sending both raises the version by two)."""
     require_can_work_on_deal(actor, opportunity)
     cleaned = _cleaned_changes(fields)
     deal = lock_for_update(Opportunity, opportunity)

@@ -25,6 +25,7 @@ from guanxi.sales.services.channels import ensure_default_channels
 from guanxi.sales.services.conversion import lead_convert
 from guanxi.sales.services.leads import lead_create, lead_update
 from guanxi.sales.services.pools import lead_claim, lead_release, lead_set_locked
+from guanxi.sales.today import today_for
 
 PAGE_SIZE = 50
 
@@ -187,3 +188,8 @@ def lead_lock_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         lambda lead: lead_set_locked(actor=request.user, lead=lead, locked=locked),
         _("Locked: this lead will not return to the pool.") if locked else _("Unlocked."),
     )
+
+
+@login_required
+def today_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "sales/today.html", {"today": today_for(request.user)})
