@@ -8,6 +8,7 @@ class SalesConfig(AppConfig):
 
     def ready(self) -> None:
         from guanxi.platform.api import register_router
+        from guanxi.platform.imports.registry import register_importer
         from guanxi.platform.verbs import register_verb_labels
         from guanxi.sales.api import router
         from guanxi.sales.api_commitments import router as commitments_router
@@ -16,6 +17,7 @@ class SalesConfig(AppConfig):
         from guanxi.sales.choices import VERB_LABELS
         from guanxi.sales.churn import register as register_churn_signal
         from guanxi.sales.handover import register as register_handover
+        from guanxi.sales.importing import LeadImporter
         from guanxi.sales.notifications import register as register_notifications
         from guanxi.sales.permissions import register as register_permissions
         from guanxi.sales.related_rows import register as register_related_rows
@@ -26,6 +28,7 @@ class SalesConfig(AppConfig):
         register_notifications()
         register_churn_signal()
         register_verb_labels(VERB_LABELS)
+        register_importer(LeadImporter())
         register_router("/", router)
         register_router("/", forms_router)
         register_router("/", commitments_router)

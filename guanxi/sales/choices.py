@@ -59,6 +59,7 @@ VERB_LABELS = {
     "sales.lead.created": gettext_noop("Lead created"),
     "sales.lead.updated": gettext_noop("Lead updated"),
     "sales.lead.converted": gettext_noop("Lead converted"),
+    "sales.lead.deleted": gettext_noop("Lead deleted"),
     "sales.lead_form.created": gettext_noop("Web form created"),
     "sales.pool.created": gettext_noop("Pool created"),
     "sales.lead.claimed": gettext_noop("Lead claimed from the pool"),

@@ -26,6 +26,16 @@ from guanxi.platform.selectors import command_actor
 SHOWN_ERRORS = 20
 
 
+def _import_options(options: Any) -> dict[str, Any]:
+    """What a kind's importer reads besides the mapping (leads: the event, who gets them)."""
+    chosen: dict[str, Any] = {}
+    if options.get("event"):
+        chosen["event"] = options["event"]
+    if options.get("assign"):
+        chosen["assign"] = [name.strip() for name in options["assign"].split(",") if name.strip()]
+    return chosen
+
+
 class Command(BaseCommand):
     help = (
         "Import a CSV (UTF-8 or GB18030), XLSX or vCard file: `guanxi import contacts FILE "
@@ -66,6 +76,13 @@ class Command(BaseCommand):
             "--create-customers",
             action="store_true",
             help="Orders: create a contact for each customer id the CRM does not know yet.",
+        )
+        parser.add_argument(
+            "--event", help="Leads: the trade show or campaign every lead of the file came from."
+        )
+        parser.add_argument(
+            "--assign",
+            help="Leads: user names (comma-separated) the new leads go to in turn.",
         )
         parser.add_argument("--as", dest="username", help="User the import acts as.")
         parser.add_argument("--batch-size", type=int, default=2000)
@@ -108,6 +125,7 @@ class Command(BaseCommand):
                 sheet=options["sheet"],
                 on_match=options["on_match"],
                 dry_run=options["dry_run"],
+                options=_import_options(options),
             )
             if options["save_mapping"]:
                 from guanxi.platform.services.mapping_templates import mapping_template_save
