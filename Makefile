@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test test-sqlite test-postgres lint bench bench-analytics bench-data messages clean
+.PHONY: run test test-sqlite test-postgres lint bench bench-analytics bench-data bench-sales messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $$(scripts/find-python) -m venv $(VENV)
@@ -37,12 +37,17 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/analytics.py $(ANALYTICS_ARGS)
 	$(MAKE) --no-print-directory bench-data
+	$(MAKE) --no-print-directory bench-sales
 
 # Customer data in and out at 1,000,000 contacts: import, export, duplicate detection.
 bench-data: $(STAMP)
 	$(BIN)/python bench/import_contacts.py $(IMPORT_ARGS)
 	$(BIN)/python bench/export_contacts.py $(EXPORT_ARGS)
 	$(BIN)/python bench/duplicates.py $(DUPLICATES_ARGS)
+
+# Sales: lead import of 100,000 business cards against 1,000,000 contacts.
+bench-sales: $(STAMP)
+	$(BIN)/python bench/import_leads.py $(LEADS_ARGS)
 
 bench-analytics: $(STAMP)
 	$(BIN)/python bench/analytics.py $(ANALYTICS_ARGS)

@@ -119,7 +119,7 @@ def _creation_changes(name: str, fields: Mapping[str, Any], **lists: list[str]) 
     return {key: {"before": None, "after": value} for key, value in values.items()}
 
 
-def _created_event(actor: Any, target_type: str, pk: int, name: str, changes: Any, now: Any) -> Any:
+def created_event(actor: Any, target_type: str, pk: int, name: str, changes: Any, now: Any) -> Any:
     """One ``<target type>.created`` audit row, for :func:`insert_rows` (``AUDIT_COLUMNS``)."""
     return (
         actor.org_id,
@@ -208,7 +208,7 @@ def contacts_insert(*, actor: Any, contacts: Sequence[NewContact]) -> list[int]:
             phones=[number for number, _kind in contact.phones],
             emails=list(contact.emails),
         )
-        events.append(_created_event(actor, "customers.contact", pk, contact.name, changes, now))
+        events.append(created_event(actor, "customers.contact", pk, contact.name, changes, now))
     insert_rows(Contact, CONTACT_COLUMNS, rows)
     # The bulk path for the many small rows (COPY on PostgreSQL); the database assigns their keys.
     insert_rows(ContactPhone, ("contact_id", "number", "kind", "position"), phones)
@@ -303,7 +303,7 @@ def accounts_insert(
         website = values.get("website", "")
         keys.extend((pk, key) for key in search.account_keys(name=account.name, website=website))
         changes = _creation_changes(account.name, values)
-        events.append(_created_event(actor, "customers.account", pk, account.name, changes, now))
+        events.append(created_event(actor, "customers.account", pk, account.name, changes, now))
     insert_rows(Account, ACCOUNT_COLUMNS + ACCOUNT_TEXTS, rows)
     insert_rows(Account.tags.through, ("account_id", "tag_id"), tags)
     insert_rows(CustomIdentifier, ("field_id", "account_id", "value"), identifiers)

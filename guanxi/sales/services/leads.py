@@ -79,7 +79,7 @@ def _clean(actor: Any, fields: dict[str, Any], current: Lead | None = None) -> d
     return cleaned
 
 
-def _snapshot(lead: Lead) -> dict[str, Any]:
+def lead_snapshot(lead: Lead) -> dict[str, Any]:
     data = snapshot(lead, EDITABLE_FIELDS)
     data["phones"] = list(lead.phones)
     data["emails"] = list(lead.emails)
@@ -87,10 +87,15 @@ def _snapshot(lead: Lead) -> dict[str, Any]:
     return data
 
 
-def lead_reindex(lead: Lead) -> None:
+def lead_search_keys(lead: Lead) -> set[str]:
     keys = search.contact_keys(name=lead.name, phones=lead.phones, emails=lead.emails)
     if lead.company:
         keys |= search.text_keys(lead.company)
+    return keys
+
+
+def lead_reindex(lead: Lead) -> None:
+    keys = lead_search_keys(lead)
     LeadSearchToken.objects.filter(lead=lead).delete()
     LeadSearchToken.objects.bulk_create(
         [LeadSearchToken(lead=lead, token=key) for key in sorted(keys)]
@@ -165,7 +170,7 @@ def write_lead(
         actor=audit_actor,
         verb="sales.lead.created",
         target=lead,
-        changes=diff({}, _snapshot(lead)),
+        changes=diff({}, lead_snapshot(lead)),
     )
     return lead
 
@@ -201,7 +206,7 @@ def lead_update(
     require_can_manage_changes(actor, lead, cleaned)
     if lead.converted_at and cleaned.get("status", lead.status) != lead.status:
         raise _error("status", _("This lead was converted; its status no longer changes."))
-    before = _snapshot(lead)
+    before = lead_snapshot(lead)
     apply_changes(lead, cleaned)
     if "owner" in cleaned:
         lead.team_id = lead.owner.team_id
@@ -213,7 +218,7 @@ def lead_update(
         lead.channel = channel_for(lead.org_id, source)
     _check_disqualification(lead)
     lead.sort_key = sort_key(lead.name)
-    changes = diff(before, _snapshot(lead))
+    changes = diff(before, lead_snapshot(lead))
     if not changes:
         return lead
     lead.version += 1
