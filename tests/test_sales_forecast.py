@@ -130,3 +130,29 @@ def test_details_and_category_by_patch(people: Any, api_for: Any) -> None:
     )
     refused = api.patch(path, {"forecast_category": "maybe", "version": 2})
     assert refused.status_code == 422
+
+
+def test_lost_with_reason_and_competitor(people: Any, api_for: Any) -> None:
+    api = api_for(people.owner)
+    stages = {s["name"]: s["id"] for s in api.get("/api/v1/pipelines", **EN).json()[0]["stages"]}
+    deal = api.post("/api/v1/opportunities", {"name": "大单", "amount": "100"}).json()
+    path = f"/api/v1/opportunities/{deal['id']}"
+    lost = api.patch(
+        path,
+        {
+            "stage": stages["Lost"],
+            "close_reason": "价格太高",
+            "competitor": "某某软件",
+            "version": 1,
+        },
+    )
+    assert lost.status_code == 200, lost.content
+    body = lost.json()
+    assert (body["stage_name"], body["is_open"], body["close_reason"], body["competitor"]) == (
+        "Lost",
+        False,
+        "价格太高",
+        "某某软件",
+    )
+    too_long = api.patch(path, {"competitor": "x" * 101, "version": body["version"]})
+    assert too_long.status_code == 422

@@ -194,6 +194,8 @@ class OpportunityUpdate(Body):
     expected_close: IsoDate | None = None
     next_step: ShortText | SkipJsonSchema[None] = None
     forecast_category: ForecastCategory | SkipJsonSchema[None] = None
+    close_reason: ShortText | SkipJsonSchema[None] = None
+    competitor: Annotated[str, StringConstraints(max_length=100)] | SkipJsonSchema[None] = None
     version: Version | None = None
 
 
@@ -209,6 +211,8 @@ class OpportunityOut(Schema):
     expected_close: datetime.date | None
     next_step: str
     forecast_category: str
+    close_reason: str
+    competitor: str
     account_id: uuid.UUID | None
     account_name: str | None
     contact_id: uuid.UUID | None
@@ -301,6 +305,8 @@ def opportunity_out(deal: Opportunity, shown: set[tuple[str, int]]) -> dict[str,
         "expected_close": deal.expected_close,
         "next_step": deal.next_step,
         "forecast_category": deal.forecast_category,
+        "close_reason": deal.close_reason,
+        "competitor": deal.competitor,
         "account_id": _public(account),
         "account_name": account.name if account else None,
         "contact_id": _public(contact),

@@ -65,6 +65,9 @@ class Opportunity(OrganizationScopedModel, VersionedModel, OwnedModel):
     )
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Why it was won or lost, and to whom (a lost deal's competitor), for the win/loss analysis.
+    close_reason = models.CharField(_("reason won or lost"), max_length=200, blank=True)
+    competitor = models.CharField(_("competitor"), max_length=100, blank=True)
     stage_entered_at = models.DateTimeField(_("in this stage since"), null=True, blank=True)
 
     class Meta:

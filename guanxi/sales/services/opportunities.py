@@ -176,7 +176,16 @@ def _subject(deal: Opportunity) -> Any:
     return deal
 
 
-EDITABLE = ("name", "amount", "expected_close", "next_step", "forecast_category")
+EDITABLE = (
+    "name",
+    "amount",
+    "expected_close",
+    "next_step",
+    "forecast_category",
+    "close_reason",
+    "competitor",
+)
+TEXT_LIMITS = {"next_step": 200, "close_reason": 200, "competitor": 100}
 
 
 def _cleaned_changes(fields: dict[str, Any]) -> dict[str, Any]:
@@ -190,8 +199,11 @@ def _cleaned_changes(fields: dict[str, Any]) -> dict[str, Any]:
             raise _error("name", _("An opportunity needs a name."))
     if "amount" in cleaned:
         cleaned["amount"] = clean_amount(cleaned["amount"])
-    if "next_step" in cleaned:
-        cleaned["next_step"] = " ".join(str(cleaned["next_step"] or "").split())[:200]
+    for name, limit in TEXT_LIMITS.items():
+        if name in cleaned:
+            cleaned[name] = " ".join(str(cleaned[name] or "").split())
+            if len(cleaned[name]) > limit:
+                raise _error(name, _("At most %(count)s characters.") % {"count": limit})
     if "forecast_category" in cleaned and cleaned["forecast_category"] not in (
         ForecastCategory.values
     ):
