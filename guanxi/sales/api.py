@@ -6,8 +6,10 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from guanxi.core.errors import ServiceValidationError
 from guanxi.customers.api.common import owner_id_for, payload_fields
 from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
 from guanxi.platform.api_support import (
@@ -188,9 +190,7 @@ def _stage(request: HttpRequest, stage_id: int | None) -> Stage | None:
     stages = Stage.objects.filter(pipeline__org_id=_org(request))  # type: ignore[union-attr]
     stage = stages.filter(pk=stage_id).first()
     if stage is None:
-        from guanxi.core.errors import ServiceValidationError
-
-        raise ServiceValidationError.for_field("stage", "No such stage.")
+        raise ServiceValidationError.for_field("stage", _("No such stage."))
     return stage
 
 

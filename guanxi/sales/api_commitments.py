@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field, StringConstraints
 
@@ -87,19 +88,13 @@ def commitment_out(item: Commitment, now: datetime.datetime) -> dict[str, Any]:
     }
 
 
-def _now() -> datetime.datetime:
-    from django.utils import timezone
-
-    return timezone.now()
-
-
 @router.get("/commitments", response=answers({200: CommitmentPage}), summary="Commitments")
 def list_commitments(request: HttpRequest, filters: Query[CommitmentFilters]) -> Any:
     contact_id = None
     if filters.contact_id:
         found = contacts_visible_to(request.user).filter(public_id=filters.contact_id)
         contact_id = found.values_list("pk", flat=True).first() or -1
-    now = _now()
+    now = timezone.now()
     items = selectors.commitment_list(
         request.user,
         overdue=filters.overdue,
@@ -126,7 +121,7 @@ def create_commitment(request: HttpRequest, payload: CommitmentCreate) -> HttpRe
             due_at=payload.due_at,
             owner=owner_for(request, payload.owner),
         )
-        body = CommitmentOut.model_validate(commitment_out(item, _now()))
+        body = CommitmentOut.model_validate(commitment_out(item, timezone.now()))
         return 201, body.model_dump(mode="json")
 
     return json_response(*idempotent_create(request, create))
@@ -148,4 +143,4 @@ def close_commitment(
     commitment_close(actor=request.user, commitment=item, status=payload.status, version=version)
     item = get_visible(selectors.commitment_list(request.user), commitment_id)
     set_etag(response, item.version)
-    return commitment_out(item, _now())
+    return commitment_out(item, timezone.now())

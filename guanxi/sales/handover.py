@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop
 
+from guanxi.customers.models import Account, Contact
 from guanxi.platform.handover import (
     Handover,
     HandoverKind,
@@ -46,8 +47,6 @@ def _open_commitments(user: User) -> QuerySet[Commitment]:
 
 def move_commitments(handover: Handover) -> dict[int, int]:
     """A promise moves with the customer: to whoever now owns the contact, when a target."""
-    from guanxi.customers.models import Contact
-
     open_ones = _open_commitments(handover.from_user)
     contact_owners = dict(
         Contact.objects.filter(pk__in=open_ones.values("contact_id")).values_list("pk", "owner_id")
@@ -68,8 +67,6 @@ def move_leads(handover: Handover) -> dict[int, int]:
 
 def move_opportunities(handover: Handover) -> dict[int, int]:
     """A deal goes to whoever now owns its company, else its contact, when that is a target."""
-    from guanxi.customers.models import Account, Contact
-
     deals = _open_deals(handover.from_user)
     account_owners = dict(
         Account.objects.filter(pk__in=deals.values("account_id")).values_list("pk", "owner_id")
