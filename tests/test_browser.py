@@ -102,6 +102,8 @@ def test_api_docs_render_under_the_content_security_policy(page: Any, people: An
         "custom",
         "duplicates",
         "orders",
+        "catalogue",
         "sales",
+        "quotes",
         "analytics",
     ]

@@ -64,6 +64,7 @@ def test_preview_counts_what_will_move(people, api_for, book):
             "tasks": 2,
             "leads": 0,
             "opportunities": 0,
+            "quotes": 0,
             "commitments": 0,
         },
     }
@@ -92,6 +93,7 @@ def test_handover_to_two_colleagues_moves_everything_exactly(people, api_for, bo
             "tasks": 2,
             "leads": 0,
             "opportunities": 0,
+            "quotes": 0,
             "commitments": 0,
         },
     }
@@ -117,6 +119,7 @@ def test_handover_to_two_colleagues_moves_everything_exactly(people, api_for, bo
         "tasks": 0,
         "leads": 0,
         "opportunities": 0,
+        "quotes": 0,
         "commitments": 0,
     }
 
@@ -243,6 +246,7 @@ def test_the_handover_page_for_a_manager(people, book, english, django_capture_o
                 "tasks": 2,
                 "leads": 0,
                 "opportunities": 0,
+                "quotes": 0,
                 "commitments": 0,
             },
         )

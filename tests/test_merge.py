@@ -120,6 +120,7 @@ def test_every_registered_kind_is_covered_here() -> None:
     assert sorted(rows.label for rows in registered_related_rows()) == [
         "analytics.churnfollowup",
         "commerce.order",
+        "commerce.price_book",  # tests/test_sales_quote_records.py
         "customers.activity",
         "customers.contact",
         "customers.customerscore",
@@ -127,6 +128,7 @@ def test_every_registered_kind_is_covered_here() -> None:
         "sales.commitment",  # tests/test_sales_commitments.py
         "sales.lead",  # tests/test_sales_opportunities_api.py
         "sales.opportunity",
+        "sales.quote",  # tests/test_sales_quote_records.py
     ]
     assert all(rows.on_unmerge is not None for rows in registered_related_rows())
 

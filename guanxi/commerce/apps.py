@@ -8,6 +8,7 @@ class CommerceConfig(AppConfig):
 
     def ready(self) -> None:
         from guanxi.commerce.api import router
+        from guanxi.commerce.api_catalog import router as catalog_router
         from guanxi.commerce.choices import VERB_LABELS
         from guanxi.commerce.panels import ORDERS_PANEL
         from guanxi.commerce.permissions import register as register_permissions
@@ -21,3 +22,4 @@ class CommerceConfig(AppConfig):
         register_related_rows()
         register_verb_labels(VERB_LABELS)
         register_router("/", router)
+        register_router("/", catalog_router)

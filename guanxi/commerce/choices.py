@@ -18,6 +18,8 @@ class ImportStatus(models.TextChoices):
 VERB_LABELS = {
     "commerce.order.created": gettext_noop("Order recorded"),
     "commerce.order.status_changed": gettext_noop("Order status changed"),
+    "commerce.product.created": gettext_noop("Product added"),
+    "commerce.price_book.created": gettext_noop("Price book added"),
     "commerce.import.started": gettext_noop("Order import started"),
     "commerce.import.finished": gettext_noop("Order import finished"),
     "commerce.import.failed": gettext_noop("Order import failed"),

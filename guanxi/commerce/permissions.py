@@ -10,6 +10,7 @@ from guanxi.platform.roles import PermissionSpec, Role, register_permissions
 
 class CommercePermission(models.TextChoices):
     IMPORT_ORDERS = "commerce.import_orders", _("Import orders")
+    MANAGE_CATALOG = "commerce.manage_catalog", _("Set products and price books")
 
 
 def register() -> None:
@@ -19,6 +20,11 @@ def register() -> None:
                 CommercePermission.IMPORT_ORDERS,
                 CommercePermission.IMPORT_ORDERS.label,
                 frozenset({Role.MANAGER}),
-            )
+            ),
+            PermissionSpec(
+                CommercePermission.MANAGE_CATALOG,
+                CommercePermission.MANAGE_CATALOG.label,
+                frozenset({Role.MANAGER}),
+            ),
         ]
     )

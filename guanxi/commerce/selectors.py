@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from guanxi.commerce.models import Order, OrderImport
-from guanxi.customers.selectors import contacts_visible_to
+from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
 
 
 def orders_visible_to(user: Any) -> QuerySet[Order]:
-    return Order.objects.filter(contact__in=contacts_visible_to(user)).select_related("contact")
+    """A company's order without a contact (a B2B sale) is visible with its company."""
+    return Order.objects.filter(
+        Q(contact__in=contacts_visible_to(user))
+        | Q(contact__isnull=True, account__in=accounts_visible_to(user))
+    ).select_related("contact")
 
 
 def orders_of_contact(contact: Any, *, limit: int = 20) -> list[Order]:

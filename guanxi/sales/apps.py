@@ -7,6 +7,7 @@ class SalesConfig(AppConfig):
     verbose_name = "Sales"
 
     def ready(self) -> None:
+        from guanxi.customers.panels import register_panel
         from guanxi.platform.api import register_router
         from guanxi.platform.imports.registry import register_importer
         from guanxi.platform.verbs import register_verb_labels
@@ -14,12 +15,14 @@ class SalesConfig(AppConfig):
         from guanxi.sales.api_commitments import router as commitments_router
         from guanxi.sales.api_forms import router as forms_router
         from guanxi.sales.api_pools import router as pools_router
+        from guanxi.sales.api_quotes import router as quotes_router
         from guanxi.sales.choices import VERB_LABELS
         from guanxi.sales.churn import register as register_churn_signal
         from guanxi.sales.handover import register as register_handover
         from guanxi.sales.importing import LeadImporter
         from guanxi.sales.notifications import register as register_notifications
         from guanxi.sales.permissions import register as register_permissions
+        from guanxi.sales.quote_panel import QUOTES_PANEL
         from guanxi.sales.related_rows import register as register_related_rows
 
         register_permissions()
@@ -28,8 +31,10 @@ class SalesConfig(AppConfig):
         register_notifications()
         register_churn_signal()
         register_verb_labels(VERB_LABELS)
+        register_panel(QUOTES_PANEL)
         register_importer(LeadImporter())
         register_router("/", router)
         register_router("/", forms_router)
         register_router("/", commitments_router)
         register_router("/", pools_router)
+        register_router("/", quotes_router)

@@ -43,6 +43,25 @@ class ForecastCategory(models.TextChoices):
     OMITTED = "omitted", _("Omitted")
 
 
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    SUPERSEDED = "superseded", _("Replaced by a new version")
+
+
+OPEN_QUOTE_STATUSES = (QuoteStatus.DRAFT, QuoteStatus.SENT)
+
+
+class ApprovalStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("Not needed")
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
 # The pipeline every organisation starts with: (name, probability %, outcome).
 DEFAULT_STAGES = (
     (_("Prospecting"), 10, StageOutcome.OPEN),
@@ -75,4 +94,15 @@ VERB_LABELS = {
     "sales.opportunity.created": gettext_noop("Opportunity created"),
     "sales.opportunity.updated": gettext_noop("Opportunity updated"),
     "sales.opportunity.stage_changed": gettext_noop("Opportunity moved to another stage"),
+    "sales.quote.created": gettext_noop("Quote created"),
+    "sales.quote.updated": gettext_noop("Quote changed"),
+    "sales.quote.revised": gettext_noop("Quote revised"),
+    "sales.quote.approval_requested": gettext_noop("Discount approval requested"),
+    "sales.quote.approved": gettext_noop("Discount approved"),
+    "sales.quote.refused": gettext_noop("Discount refused"),
+    "sales.quote.sent": gettext_noop("Quote sent"),
+    "sales.quote.accepted": gettext_noop("Quote accepted"),
+    "sales.quote.rejected": gettext_noop("Quote rejected"),
+    "sales.quote.expired": gettext_noop("Quote expired"),
+    "sales.discount_limit.set": gettext_noop("Discount limit set"),
 }

@@ -1,4 +1,5 @@
-"""What sales hands over when a colleague leaves: open leads, open deals, open commitments.
+"""What sales hands over when a colleague leaves: open leads, open deals, open quotes, open
+commitments.
 
 Registered after the customers' kinds, so a deal follows its company's (or contact's) new owner
 and a lead goes round-robin. Converted and disqualified leads and closed deals stay where they
@@ -24,12 +25,14 @@ from guanxi.platform.handover_moves import (
 )
 from guanxi.platform.models import User
 from guanxi.platform.verbs import register_verb_labels
-from guanxi.sales.models import Commitment, CommitmentStatus, Lead, Opportunity
+from guanxi.sales.choices import OPEN_QUOTE_STATUSES
+from guanxi.sales.models import Commitment, CommitmentStatus, Lead, Opportunity, Quote
 from guanxi.sales.selectors import OPEN_LEAD_STATUSES
 
 VERB_LABELS = {
     "sales.lead.handed_over": gettext_noop("Lead handed over"),
     "sales.opportunity.handed_over": gettext_noop("Opportunity handed over"),
+    "sales.quote.handed_over": gettext_noop("Quote handed over"),
 }
 
 
@@ -59,6 +62,36 @@ def move_commitments(handover: Handover) -> dict[int, int]:
     )
 
 
+def _open_quotes(user: User) -> QuerySet[Quote]:
+    return owned_by(Quote, user).filter(status__in=OPEN_QUOTE_STATUSES)
+
+
+def move_quotes(handover: Handover) -> dict[int, int]:
+    """A quote goes with its deal (moved before it), else with its company or contact."""
+    quotes = _open_quotes(handover.from_user)
+    deal_owners = dict(
+        Opportunity.objects.filter(pk__in=quotes.values("opportunity_id")).values_list(
+            "pk", "owner_id"
+        )
+    )
+    account_owners = dict(
+        Account.objects.filter(pk__in=quotes.values("account_id")).values_list("pk", "owner_id")
+    )
+    contact_owners = dict(
+        Contact.objects.filter(pk__in=quotes.values("contact_id")).values_list("pk", "owner_id")
+    )
+    return move_owned_records(
+        handover,
+        quotes,
+        "sales.quote.handed_over",
+        lambda quote: (
+            deal_owners.get(quote.opportunity_id)
+            or account_owners.get(quote.account_id)
+            or contact_owners.get(quote.contact_id)
+        ),
+    )
+
+
 def move_leads(handover: Handover) -> dict[int, int]:
     return move_owned_records(
         handover, _open_leads(handover.from_user), "sales.lead.handed_over", lambda _lead: None
@@ -84,7 +117,7 @@ def move_opportunities(handover: Handover) -> dict[int, int]:
 
 def register() -> None:
     register_verb_labels(VERB_LABELS)
-    register_team_follower(records_follow_owner_team(Lead, Opportunity, Commitment))
+    register_team_follower(records_follow_owner_team(Lead, Opportunity, Quote, Commitment))
     register_handover_kind(
         HandoverKind(
             key="leads",
@@ -99,6 +132,14 @@ def register() -> None:
             label=gettext_noop("Open opportunities"),
             count=lambda user: _open_deals(user).count(),
             move=move_opportunities,
+        )
+    )
+    register_handover_kind(
+        HandoverKind(
+            key="quotes",
+            label=gettext_noop("Open quotes"),
+            count=lambda user: _open_quotes(user).count(),
+            move=move_quotes,
         )
     )
     register_handover_kind(

@@ -19,6 +19,8 @@ from guanxi.platform.schedule import MinuteJob, register_minute_job
 from guanxi.platform.visibility import can_see
 from guanxi.sales.models import Commitment, CommitmentStatus, Pool
 from guanxi.sales.services.pools import leads_return_to_pools, leads_returning_soon
+from guanxi.sales.services.quote_approval import QUOTE_APPROVAL, QUOTE_DECIDED
+from guanxi.sales.services.quote_flow import quotes_expire
 
 COMMITMENT_OVERDUE = "sales.commitment_overdue"
 LEAD_RETURNING = "sales.lead_returning"
@@ -43,6 +45,23 @@ def register() -> None:
             group_bot=False,
         )
     )
+    register_kind(
+        NotificationKind(
+            key=QUOTE_APPROVAL,
+            label=_("A discount on a quote waits for my approval"),
+            default_channels=channels(Channel.IN_APP, Channel.EMAIL),
+            group_bot=False,
+        )
+    )
+    register_kind(
+        NotificationKind(
+            key=QUOTE_DECIDED,
+            label=_("A manager approved or refused the discount on my quote"),
+            default_channels=channels(Channel.IN_APP),
+            group_bot=False,
+        )
+    )
+    register_minute_job(MinuteJob(key="sales.quotes_expire", run=quotes_expire, every_minutes=60))
     register_minute_job(MinuteJob(key="sales.commitment_overdue", run=notify_overdue_commitments))
     register_minute_job(
         MinuteJob(key="sales.pool_warnings", run=warn_returning_leads, every_minutes=60)

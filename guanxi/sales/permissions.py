@@ -20,6 +20,7 @@ class SalesPermission(models.TextChoices):
     MANAGE_LEAD_FORMS = "sales.manage_lead_forms", _("Define web-to-lead forms")
     RECORD_COMMITMENTS = "sales.record_commitments", _("Record and close commitments")
     MANAGE_POOLS = "sales.manage_pools", _("Set up customer pools")
+    APPROVE_DISCOUNTS = "sales.approve_discounts", _("Approve discounts beyond a rep's limit")
 
 
 _HOLDERS = {
@@ -33,6 +34,7 @@ _HOLDERS = {
     # Service promises a call-back as often as sales promises a price.
     SalesPermission.RECORD_COMMITMENTS: SELLERS | {Role.SERVICE_AGENT},
     SalesPermission.MANAGE_POOLS: frozenset(),  # administrators only
+    SalesPermission.APPROVE_DISCOUNTS: frozenset({Role.MANAGER}),
 }
 
 

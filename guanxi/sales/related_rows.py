@@ -4,6 +4,7 @@ A deal is a fact about the business (pipeline, forecast, won revenue) whatever b
 customer, so on purge it stays without its customer, and on a merge it follows the customer.
 A converted lead keeps its history the same way, except on erasure: it holds the person's own
 name, phones and e-mails, so a lead converted into an erased contact is anonymised too.
+Quotes are kept like deals (what was offered, at what price).
 Commitments follow the customer likewise and are deleted when the person is erased.
 """
 
@@ -20,7 +21,7 @@ from guanxi.customers.registry import (
     keep_unlinked,
     register_related_rows,
 )
-from guanxi.sales.models import Commitment, Lead, LeadSearchToken, Opportunity
+from guanxi.sales.models import Commitment, Lead, LeadSearchToken, Opportunity, Quote
 
 
 def leads_forget_the_person(customer: CustomerRef) -> Counts:
@@ -55,6 +56,7 @@ def commitments_forget_the_person(customer: CustomerRef) -> Counts:
 def register() -> None:
     register_related_rows(business_rows("sales.lead", Lead, on_erase=leads_forget_the_person))
     register_related_rows(business_rows("sales.opportunity", Opportunity))
+    register_related_rows(business_rows("sales.quote", Quote))
     register_related_rows(
         business_rows("sales.commitment", Commitment, on_erase=commitments_forget_the_person)
     )

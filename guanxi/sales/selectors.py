@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from guanxi.customers import search
 from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to, matching_ids
-from guanxi.platform.visibility import visible_filter
-from guanxi.sales.choices import LeadStatus
+from guanxi.platform.visibility import managed_team_ids, visible_filter
+from guanxi.sales.choices import ApprovalStatus, LeadStatus, QuoteStatus
 from guanxi.sales.models import (
     Channel,
     Commitment,
@@ -20,7 +20,9 @@ from guanxi.sales.models import (
     LeadSearchToken,
     Opportunity,
     Pipeline,
+    Quote,
 )
+from guanxi.sales.permissions import SalesPermission
 
 OPEN_LEAD_STATUSES = (LeadStatus.NEW, LeadStatus.WORKING)
 
@@ -149,3 +151,47 @@ def commitment_list(
     if owner_id:
         commitments = commitments.filter(owner_id=owner_id)
     return commitments.select_related("owner", "contact")
+
+
+def quotes_visible_to(user: Any) -> QuerySet[Quote]:
+    """Quotes the user may see whose customer the user may see too (a quote names its customer
+    and its prices)."""
+    return Quote.objects.filter(
+        visible_filter(user, Quote),
+        Q(contact__isnull=True) | Q(contact__in=contacts_visible_to(user)),
+        Q(account__isnull=True) | Q(account__in=accounts_visible_to(user)),
+        deleted_at__isnull=True,
+    ).select_related("owner", "account", "contact", "opportunity", "approved_by")
+
+
+def quote_list(
+    user: Any,
+    *,
+    status: str = "",
+    opportunity_id: int | None = None,
+    account_id: int | None = None,
+    contact_id: int | None = None,
+    awaiting_my_approval: bool = False,
+) -> QuerySet[Quote]:
+    quotes = quotes_visible_to(user)
+    if status:
+        quotes = quotes.filter(status=status)
+    if opportunity_id:
+        quotes = quotes.filter(opportunity_id=opportunity_id)
+    if account_id:
+        quotes = quotes.filter(account_id=account_id)
+    if contact_id:
+        quotes = quotes.filter(contact_id=contact_id)
+    if awaiting_my_approval:
+        quotes = quotes.filter(status=QuoteStatus.DRAFT, approval=ApprovalStatus.PENDING)
+        if not user.has_role_permission(SalesPermission.APPROVE_DISCOUNTS):
+            return quotes.none()
+        if not user.is_administrator:
+            quotes = quotes.filter(team_id__in=managed_team_ids(user)).exclude(owner_id=user.pk)
+    return quotes
+
+
+def quotes_of_customer(user: Any, record: Any, *, limit: int = 20) -> list[Quote]:
+    """A customer's quote history, newest first (a company's includes its contacts' quotes)."""
+    field = "account" if record._meta.model_name == "account" else "contact"
+    return list(quotes_visible_to(user).filter(**{field: record}).order_by("-pk")[:limit])

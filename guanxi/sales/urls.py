@@ -13,6 +13,13 @@ from guanxi.sales.views.leads import (
     today_view,
 )
 from guanxi.sales.views.public_form import lead_form_page
+from guanxi.sales.views.quotes import (
+    quote_action_view,
+    quote_detail_view,
+    quote_list_view,
+    quote_new_view,
+    quote_pdf_view,
+)
 
 urlpatterns = [
     path("f/<slug:slug>/", lead_form_page, name="lead-form-page"),
@@ -27,5 +34,10 @@ urlpatterns = [
     path("opportunities/", opportunity_board_view, name="opportunity-board"),
     path("forecast/", forecast_view, name="forecast"),
     path("channels/", channel_report_view, name="channel-report"),
+    path("quotes/", quote_list_view, name="quote-list"),
+    path("quotes/new/", quote_new_view, name="quote-new"),
+    path("quotes/<uuid:public_id>/", quote_detail_view, name="quote-detail"),
+    path("quotes/<uuid:public_id>/pdf/", quote_pdf_view, name="quote-pdf"),
+    path("quotes/<uuid:public_id>/<slug:action>/", quote_action_view, name="quote-action"),
     path("opportunities/<uuid:public_id>/move/", opportunity_move_view, name="opportunity-move"),
 ]

@@ -171,3 +171,71 @@ def order_set_status(*, actor: Any, order: Order, status: str) -> Order:
         changes={"status": {"before": before, "after": status}},
     )
     return order
+
+
+@dataclass(frozen=True)
+class SoldLine:
+    product: Product
+    description: str
+    quantity: decimal.Decimal
+    amount: decimal.Decimal  # what the customer pays for the line, tax included
+
+
+@transaction.atomic
+def order_record_sale(
+    *,
+    actor: Any,
+    external_id: str,
+    lines: Sequence[SoldLine],
+    contact: Contact | None,
+    account: Any = None,
+    currency: str = "",
+    channel: str = "",
+) -> Order:
+    """An order for a sale agreed in the CRM (an accepted quote): the caller has checked that the
+    actor may close it, so this asks no order-import permission. Its number is the quote's, so a
+    sale is recorded once however often acceptance is retried."""
+    customer = contact or account
+    if customer is None or not can_see(actor, customer):
+        raise _error("customer", _("No such customer."))
+    existing = Order.objects.filter(org_id=actor.org_id, external_id=external_id).first()
+    if existing is not None:
+        raise _order_id_taken()
+    now = timezone.now()
+    built = [
+        OrderLine(
+            product=line.product,
+            description=line.description[:200],
+            quantity=line.quantity,
+            unit_price=(line.amount / line.quantity).quantize(CENT, rounding=decimal.ROUND_HALF_UP),
+            amount=line.amount,
+            position=index,
+        )
+        for index, line in enumerate(lines)
+    ]
+    order = Order.objects.create(
+        org_id=actor.org_id,
+        external_id=external_id,
+        contact=contact,
+        account=account if account is not None else getattr(contact, "account", None),
+        ordered_at=now,
+        ordered_on=timezone.localdate(now),
+        amount=sum((line.amount for line in built), decimal.Decimal(0)),
+        currency=(currency or settings.GUANXI_CURRENCY).upper(),
+        channel=channel[:60],
+        status=OrderStatus.COMPLETED,
+    )
+    for line in built:
+        line.order = order
+    OrderLine.objects.bulk_create(built)
+    audit_record(
+        actor=actor,
+        verb="commerce.order.created",
+        target=order,
+        subject=customer,
+        changes={
+            "amount": {"before": None, "after": str(order.amount)},
+            "currency": {"before": None, "after": order.currency},
+        },
+    )
+    return order

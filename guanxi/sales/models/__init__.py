@@ -3,11 +3,13 @@ from guanxi.sales.models.forms import LeadForm, LeadFormSubmission
 from guanxi.sales.models.leads import Channel, Lead, LeadSearchToken
 from guanxi.sales.models.opportunities import Opportunity, Pipeline, Stage, StageChange
 from guanxi.sales.models.pools import Pool, PoolClaim
+from guanxi.sales.models.quotes import DiscountLimit, Quote, QuoteCounter, QuoteLine
 
 __all__ = [
     "Channel",
     "Commitment",
     "CommitmentStatus",
+    "DiscountLimit",
     "Lead",
     "LeadForm",
     "LeadFormSubmission",
@@ -16,6 +18,9 @@ __all__ = [
     "Pipeline",
     "Pool",
     "PoolClaim",
+    "Quote",
+    "QuoteCounter",
+    "QuoteLine",
     "Stage",
     "StageChange",
 ]

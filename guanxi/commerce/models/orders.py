@@ -1,4 +1,4 @@
-"""Purchase history: products, orders and their lines, and the record of each order import.
+"""Purchase history: orders and their lines, and the record of each order import.
 
 Orders come from POS systems and online shops; ``external_id`` is the order number in that
 system, unique per organisation, which is what makes re-importing the same file change nothing.
@@ -14,21 +14,6 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.commerce.choices import ImportStatus, OrderStatus
 from guanxi.core.models import OrganizationScopedModel
-
-
-class Product(OrganizationScopedModel):
-    sku = models.CharField(_("SKU"), max_length=64)
-    name = models.CharField(_("name"), max_length=200)
-
-    class Meta:
-        verbose_name = _("product")
-        verbose_name_plural = _("products")
-        constraints = [
-            models.UniqueConstraint(fields=["org", "sku"], name="commerce_product_unique_sku")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.sku} {self.name}"
 
 
 class Order(OrganizationScopedModel):
@@ -87,7 +72,7 @@ class Order(OrganizationScopedModel):
 class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "commerce.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, default=1)
