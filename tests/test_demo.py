@@ -86,3 +86,28 @@ def test_demo_orders_give_every_demo_customer_scores(people):
     contact = Contact.objects.order_by("pk").first()
     created = order_create(actor=people.admin, contact=contact, ordered_at=timezone.now(), amount=1)
     assert created.pk > Order.objects.exclude(pk=created.pk).order_by("-pk").first().pk
+
+
+def test_demo_sales_shows_quotes_in_every_state(people):
+    """The sales demo on top of the customer demo: a catalogue, price books and quotes waiting
+    for approval, sent, accepted into an order, plus lost deals that say why."""
+    from guanxi.commerce.models import Order, PriceBook, Product
+    from guanxi.sales.models import Opportunity, Quote
+
+    _run(60, seed=2)
+    out = StringIO()
+    call_command("demo_sales", stdout=out, stderr=StringIO())
+    assert Product.objects.count() == 5
+    assert sorted(PriceBook.objects.values_list("name", flat=True)) == [
+        "VIP 客户价 VIP customers",
+        "标准价 Standard",
+    ]
+    states = set(Quote.objects.values_list("status", "approval"))
+    assert {("draft", "pending"), ("sent", "not_needed"), ("accepted", "not_needed")} <= states
+    accepted = Quote.objects.get(status="accepted")
+    order = Order.objects.get(pk=accepted.order_id)
+    assert order.amount == accepted.total
+    assert accepted.opportunity is not None and accepted.opportunity.stage.outcome == "won"
+    lost = Opportunity.objects.filter(stage__outcome="lost")
+    assert lost.exists() and not lost.filter(close_reason="").exists()
+    assert f"{Quote.objects.count()} quotes." in out.getvalue()

@@ -50,7 +50,11 @@ def book(people: Any) -> dict[str, Any]:
     deal(people.teammate, "E", "2000", "Negotiation", 5, "pipeline")
     lost = deal(people.owner, "F", "3000", "Proposal", 20, "pipeline")
     opportunity_update(
-        actor=people.owner, opportunity=lost, version=lost.version, stage=stages["Lost"]
+        actor=people.owner,
+        opportunity=lost,
+        version=lost.version,
+        stage=stages["Lost"],
+        close_reason="预算取消",
     )
     secret = deal(people.owner, "G", "7000", "Negotiation", 30, "commit")
     secret.visibility = "owner"

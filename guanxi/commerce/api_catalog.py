@@ -19,6 +19,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field, StringConstraints
 
 from guanxi.commerce.models import PriceBook, PriceRule, Product
+from guanxi.commerce.selectors import books_visible_to
 from guanxi.commerce.services.catalog import RuleInput, price_book_create, product_create
 from guanxi.core.errors import ServiceValidationError
 from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
@@ -175,21 +176,6 @@ def create_product(request: HttpRequest, payload: ProductIn) -> HttpResponse:
         return 201, ProductOut.model_validate(product_out(product)).model_dump(mode="json")
 
     return json_response(*idempotent_create(request, create))
-
-
-def books_visible_to(user: Any) -> Any:
-    """Books for everyone, a group or a region, and those naming a customer the user can see."""
-    named = Q(account__isnull=False) | Q(contact__isnull=False)
-    return (
-        PriceBook.objects.filter(org_id=user.org_id)
-        .filter(
-            ~named
-            | Q(account__in=accounts_visible_to(user))
-            | Q(contact__in=contacts_visible_to(user))
-        )
-        .select_related("customer_tag", "account", "contact")
-        .prefetch_related("rules__product")
-    )
 
 
 def _rules(request: HttpRequest, rules: list[RuleIn]) -> list[RuleInput]:

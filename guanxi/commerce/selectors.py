@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from guanxi.commerce.models import Order, OrderImport
+from guanxi.commerce.models import Order, OrderImport, PriceBook
 from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
 
 
@@ -24,3 +24,18 @@ def orders_of_contact(contact: Any, *, limit: int = 20) -> list[Order]:
 
 def recent_imports(user: Any, *, limit: int = 10) -> list[OrderImport]:
     return list(OrderImport.objects.filter(org_id=user.org_id).order_by("-id")[:limit])
+
+
+def books_visible_to(user: Any) -> QuerySet[PriceBook]:
+    """Books for everyone, a group or a region, and those naming a customer the user can see."""
+    named = Q(account__isnull=False) | Q(contact__isnull=False)
+    return (
+        PriceBook.objects.filter(org_id=user.org_id)
+        .filter(
+            ~named
+            | Q(account__in=accounts_visible_to(user))
+            | Q(contact__in=contacts_visible_to(user))
+        )
+        .select_related("customer_tag", "account", "contact")
+        .prefetch_related("rules__product")
+    )

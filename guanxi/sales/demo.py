@@ -17,7 +17,8 @@ from django.utils import timezone
 from guanxi.customers.models import Account, Contact
 from guanxi.platform.models import User
 from guanxi.platform.selectors import system_actor
-from guanxi.sales.choices import DEFAULT_CHANNELS, LeadStatus
+from guanxi.sales import demo_quotes
+from guanxi.sales.choices import DEFAULT_CHANNELS, LeadStatus, StageOutcome
 from guanxi.sales.models import Lead
 from guanxi.sales.permissions import SalesPermission
 from guanxi.sales.services.channels import ensure_default_channels
@@ -25,7 +26,11 @@ from guanxi.sales.services.commitments import commitment_close, commitment_creat
 from guanxi.sales.services.conversion import lead_convert
 from guanxi.sales.services.lead_forms import lead_form_create
 from guanxi.sales.services.leads import lead_create, lead_update
-from guanxi.sales.services.opportunities import opportunity_create, opportunity_move_stage
+from guanxi.sales.services.opportunities import (
+    opportunity_create,
+    opportunity_move_stage,
+    opportunity_update,
+)
 from guanxi.sales.services.pipelines import ensure_default_pipeline
 from guanxi.sales.services.pools import leads_return_to_pools, pool_create
 
@@ -52,6 +57,7 @@ MESSAGES = [
     "Looking for a CRM for our hotel group, 3 properties.",
     "",
 ]
+LOST_REASONS = ["价格太高", "选择了竞争对手", "项目取消", "No budget this year"]
 DEAL_NAMES = ["会员系统", "门店收银升级", "年度服务合同", "积分商城", "Hotel CRM rollout"]
 
 
@@ -71,6 +77,7 @@ class SalesDemoSize:
     converted: int
     opportunities: int
     commitments: int = 0
+    quotes: int = 0
 
 
 def _sellers(org_id: int) -> list[User]:
@@ -158,12 +165,24 @@ def generate(*, org_id: int, seed: int = 1, leads: int = 60, deals: int = 36) ->
             owner=owner,
         )
         target = stages[index % len(stages)]
-        if target.pk != deal.stage_id:
+        if target.outcome == StageOutcome.LOST:
+            opportunity_update(
+                actor=owner,
+                opportunity=deal,
+                version=1,
+                stage=target,
+                close_reason=rng.choice(LOST_REASONS),
+                competitor=rng.choice(["某某软件", "Other CRM", ""]),
+            )
+        elif target.pk != deal.stage_id:
             opportunity_move_stage(actor=owner, opportunity=deal, stage=target, version=1)
         made += 1
     promises = _commitments(rng, org_id, sellers, now)
+    quotes = demo_quotes.generate(org_id=org_id, sellers=sellers)
     _web_form_and_pool(org_id, sellers[0], now)
-    return SalesDemoSize(Lead.objects.filter(org_id=org_id).count(), converted, made, promises)
+    return SalesDemoSize(
+        Lead.objects.filter(org_id=org_id).count(), converted, made, promises, quotes
+    )
 
 
 def _commitments(
@@ -209,5 +228,6 @@ def _web_form_and_pool(org_id: int, owner: User, now: datetime.datetime) -> None
 def describe(size: SalesDemoSize) -> str:
     return (
         f"Demo sales: {size.leads:,} leads ({size.converted:,} converted), "
-        f"{size.opportunities:,} opportunities on the board, {size.commitments:,} commitments."
+        f"{size.opportunities:,} opportunities on the board, {size.commitments:,} commitments, "
+        f"{size.quotes:,} quotes."
     )

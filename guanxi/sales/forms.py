@@ -55,6 +55,7 @@ class ConvertForm(forms.Form):
 class StageMoveForm(forms.Form):
     stage = forms.ModelChoiceField(queryset=Stage.objects.none(), label=_("Stage"))
     version = forms.IntegerField(widget=forms.HiddenInput)
+    close_reason = forms.CharField(label=_("Reason won or lost"), max_length=200, required=False)
 
     def __init__(self, *args: Any, pipeline: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

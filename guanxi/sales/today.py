@@ -1,5 +1,6 @@
 """Today (待办): a rep's work bench — new leads waiting for an answer, leads about to go back to
-the pool, promises due or overdue (for a manager, the team's too), and deals due to close.
+the pool, promises due or overdue (for a manager, the team's too), deals due to close, and the
+quotes whose discount waits for the user's approval.
 
 Read-only; every list is the user's own records (or, for managers, their teams'), each checked
 against what the user may see.
@@ -16,8 +17,13 @@ from django.utils import timezone
 
 from guanxi.platform.visibility import managed_team_ids
 from guanxi.sales.choices import LeadStatus
-from guanxi.sales.models import Commitment, Lead, Opportunity, Pool
-from guanxi.sales.selectors import commitment_list, leads_visible_to, opportunities_visible_to
+from guanxi.sales.models import Commitment, Lead, Opportunity, Pool, Quote
+from guanxi.sales.selectors import (
+    commitment_list,
+    leads_visible_to,
+    opportunities_visible_to,
+    quote_list,
+)
 from guanxi.sales.services.pools import leads_returning_soon
 
 LIMIT = 20
@@ -30,11 +36,14 @@ class Today:
     returning: list[Lead]
     promises: list[Commitment]
     closing: list[Opportunity]
+    approvals: list[Quote]
     now: datetime.datetime
 
     @property
     def is_empty(self) -> bool:
-        return not (self.new_leads or self.returning or self.promises or self.closing)
+        return not (
+            self.new_leads or self.returning or self.promises or self.closing or self.approvals
+        )
 
 
 def today_for(user: Any, now: datetime.datetime | None = None) -> Today:
@@ -62,4 +71,5 @@ def today_for(user: Any, now: datetime.datetime | None = None) -> Today:
         .select_related("stage", "account")
         .order_by("expected_close", "pk")[:LIMIT]
     )
-    return Today(new_leads, returning[:LIMIT], promises, closing, now)
+    approvals = list(quote_list(user, awaiting_my_approval=True).order_by("pk")[:LIMIT])
+    return Today(new_leads, returning[:LIMIT], promises, closing, approvals, now)

@@ -17,7 +17,7 @@ from guanxi.core.money import Money, money_sum
 from guanxi.sales import selectors
 from guanxi.sales.forms import StageMoveForm
 from guanxi.sales.models import Opportunity
-from guanxi.sales.services.opportunities import opportunity_move_stage
+from guanxi.sales.services.opportunities import opportunity_update
 from guanxi.sales.services.pipelines import ensure_default_pipeline
 
 CARDS_PER_STAGE = 100
@@ -66,12 +66,14 @@ def opportunity_move_view(request: HttpRequest, public_id: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a stage of this pipeline."))
         return redirect("opportunity-board")
+    reason = form.cleaned_data["close_reason"].strip()
     try:
-        opportunity_move_stage(
+        opportunity_update(
             actor=request.user,
             opportunity=deal,
             stage=form.cleaned_data["stage"],
             version=form.cleaned_data["version"],
+            **({"close_reason": reason} if reason else {}),
         )
     except GuanxiError as exc:
         messages.error(request, str(exc) or _("The move was refused."))
