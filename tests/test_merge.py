@@ -126,6 +126,7 @@ def test_every_registered_kind_is_covered_here() -> None:
         "customers.customerscore",
         "platform.recordcollaborator",
         "sales.commitment",  # tests/test_sales_commitments.py
+        "sales.dealcontact",  # tests/test_sales_deal_people.py
         "sales.lead",  # tests/test_sales_opportunities_api.py
         "sales.opportunity",
         "sales.quote",  # tests/test_sales_quote_records.py

@@ -1,11 +1,11 @@
 """Which price a customer gets for a product: the first matching rule of the price books that
-apply to the customer, most specific first.
+apply to the customer.
 
 Order of books: those naming the customer (its contact or its company), then those for a group
 the customer belongs to (a tag), then those for its region (province), then those for everyone;
-older books first among equals. Order of rules in a book: a rule for the product before one for
-its category before one for the whole range, a larger minimum quantity first, then the order the
-rules were written. A rule matches when the quantity reaches its minimum and the day lies within
+older books first among equals. In a book, the rules in the order they were written: whoever
+writes the book decides which rule comes first (a 10-unit price before the 1-unit one). A rule
+matches when the quantity reaches its minimum and the day lies within
 its dates. No matching rule: the list price. The answer names the book and rule, so a quote line
 can show why it costs what it costs.
 """
@@ -59,15 +59,15 @@ def _book_rank(book: PriceBook) -> int:
     return 3
 
 
-def _rule_rank(rule: PriceRule) -> tuple[int, Decimal, int, int]:
-    scope = 0 if rule.product_id else 1 if rule.category else 2
-    return (scope, -rule.min_quantity, rule.position, rule.pk)
+def _rule_rank(rule: PriceRule) -> tuple[int, int]:
+    return (rule.position, rule.pk)
 
 
 def books_for(org_id: int, contact: Any = None, account: Any = None) -> list[PriceBook]:
     """The active books that apply to this customer, in the order they are tried."""
     contact_id = getattr(contact, "pk", None)
-    account_id = getattr(account, "pk", None) or getattr(contact, "account_id", None)
+    # Only the company given: a company the seller may not see lends its contact no price.
+    account_id = getattr(account, "pk", None)
     tag_ids: set[int] = set()
     provinces: set[str] = set()
     for record in (contact, account):

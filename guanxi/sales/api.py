@@ -22,6 +22,7 @@ from guanxi.platform.api_support import (
 )
 from guanxi.platform.idempotency import idempotent_create, json_response
 from guanxi.sales import selectors
+from guanxi.sales.api_deals import OpportunityDetailOut, deal_detail
 from guanxi.sales.channel_report import channel_report
 from guanxi.sales.forecast import forecast
 from guanxi.sales.models import Lead, Opportunity, Stage
@@ -247,6 +248,17 @@ def create_opportunity(request: HttpRequest, payload: OpportunityCreate) -> Http
         return 201, _deal_dump(request, _deal(request, deal.public_id))
 
     return json_response(*idempotent_create(request, create))
+
+
+@router.get(
+    "/opportunities/{deal_id}",
+    response=answers({200: OpportunityDetailOut}, 404),
+    summary="One opportunity with its people and its time in each stage",
+)
+def get_opportunity(request: HttpRequest, deal_id: uuid.UUID, response: HttpResponse) -> Any:
+    deal = _deal(request, deal_id)
+    set_etag(response, deal.version)
+    return deal_detail(request, deal)
 
 
 @router.patch(

@@ -192,18 +192,20 @@ def _optional_version(request: HttpRequest, payload: Any, quote: Quote) -> int |
 
 @router.post(
     "/quotes/{quote_id}/approve",
-    response=answers({200: QuoteOut}, 403, 404, 409, *WITH_BODY),
+    response=answers({200: QuoteOut}, 403, 404, 409, 412, *WITH_BODY),
     summary="Approve (or, with approve=false, refuse) a quote's discount",
 )
 def approve_quote(
     request: HttpRequest, quote_id: uuid.UUID, payload: ApproveIn | None = None
 ) -> Any:
-    payload = payload or ApproveIn(approve=True)
+    payload = payload or ApproveIn(approve=True, version=None)
+    quote = _quote(request, quote_id)
     quote = quote_decide_discount(
         actor=request.user,
-        quote=_quote(request, quote_id),
+        quote=quote,
         approve=payload.approve,
         note=payload.note,
+        version=_optional_version(request, payload, quote),
     )
     return quote_body(request, quote)
 
@@ -247,8 +249,8 @@ def revise_quote(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
 
 @router.get(
     "/quotes/{quote_id}/pdf",
-    response=answers({200: None}, 404),
-    summary="The quote as a PDF (Chinese fonts embedded)",
+    response=answers({200: None}, 404, 409),
+    summary="The quote as a PDF (Chinese fonts embedded); 409 while the discount is unapproved",
 )
 def quote_pdf_file(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
     quote = _quote(request, quote_id)

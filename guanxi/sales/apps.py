@@ -13,6 +13,7 @@ class SalesConfig(AppConfig):
         from guanxi.platform.verbs import register_verb_labels
         from guanxi.sales.api import router
         from guanxi.sales.api_commitments import router as commitments_router
+        from guanxi.sales.api_deals import router as deals_router
         from guanxi.sales.api_forms import router as forms_router
         from guanxi.sales.api_pools import router as pools_router
         from guanxi.sales.api_quotes import router as quotes_router
@@ -34,6 +35,7 @@ class SalesConfig(AppConfig):
         register_panel(QUOTES_PANEL)
         register_importer(LeadImporter())
         register_router("/", router)
+        register_router("/", deals_router)
         register_router("/", forms_router)
         register_router("/", commitments_router)
         register_router("/", pools_router)

@@ -43,6 +43,16 @@ class ForecastCategory(models.TextChoices):
     OMITTED = "omitted", _("Omitted")
 
 
+class DealRole(models.TextChoices):
+    """Who a person is in a B2B purchase: several people decide, and a rep must know each."""
+
+    DECISION_MAKER = "decision_maker", _("Decision maker")
+    INFLUENCER = "influencer", _("Influencer")
+    USER = "user", _("User")
+    GATEKEEPER = "gatekeeper", _("Gatekeeper")
+    OTHER = "other", _("Other")
+
+
 class QuoteStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SENT = "sent", _("Sent")
@@ -94,6 +104,8 @@ VERB_LABELS = {
     "sales.opportunity.created": gettext_noop("Opportunity created"),
     "sales.opportunity.updated": gettext_noop("Opportunity updated"),
     "sales.opportunity.stage_changed": gettext_noop("Opportunity moved to another stage"),
+    "sales.opportunity.contact_set": gettext_noop("Person's role on the deal set"),
+    "sales.opportunity.contact_removed": gettext_noop("Person removed from the deal"),
     "sales.quote.created": gettext_noop("Quote created"),
     "sales.quote.updated": gettext_noop("Quote changed"),
     "sales.quote.revised": gettext_noop("Quote revised"),

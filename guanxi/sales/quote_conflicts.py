@@ -3,7 +3,7 @@ quote differently (the customer who was quoted two prices by two reps).
 
 Compared is what one unit costs the customer before tax, every discount taken. Earlier revisions
 of the same quote do not count. A quote the sender may not see is reported without its number or
-owner: the sender learns that another price is out there, not whose.
+owner (nor whether it was sent): the sender learns that another price is out there, not whose.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from typing import Any, TypedDict
 from django.db.models import Q
 from django.utils import timezone
 
-from guanxi.platform.visibility import can_see
 from guanxi.sales.choices import OPEN_QUOTE_STATUSES
 from guanxi.sales.models import Quote
+from guanxi.sales.selectors import quotes_visible_to
 from guanxi.sales.services.quote_lines import final_unit_price
 
 
@@ -59,8 +59,11 @@ def price_conflicts(viewer: Any, quote: Quote) -> list[Conflict]:
         .order_by("pk")
     )
     found: list[Conflict] = []
+    shown = set(
+        quotes_visible_to(viewer).filter(pk__in=others.values("pk")).values_list("pk", flat=True)
+    )
     for other in others:
-        visible = can_see(viewer, other)
+        visible = other.pk in shown
         for line in other.lines.all():
             if line.product_id not in mine:
                 continue
@@ -72,7 +75,7 @@ def price_conflicts(viewer: Any, quote: Quote) -> list[Conflict]:
                     "quote_id": other.public_id if visible else None,
                     "number": other.label if visible else None,
                     "owner": other.owner.display_name if visible else None,
-                    "status": other.status,
+                    "status": other.status if visible else "",
                     "product_id": line.product.public_id,
                     "sku": line.product.sku,
                     "product": line.product.name,

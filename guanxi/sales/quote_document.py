@@ -11,8 +11,11 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from guanxi.core.errors import ConflictError
 from guanxi.platform.models import Organization
+from guanxi.sales.choices import ApprovalStatus
 from guanxi.sales.models import Quote
 
 
@@ -27,6 +30,10 @@ def document_context(quote: Quote, *, show_rules: bool) -> dict[str, Any]:
 
 
 def quote_pdf(quote: Quote) -> bytes:
+    """Refused while the discount waits for approval or was refused: the PDF is what goes to
+    the customer, and an unapproved discount must not reach them this way either."""
+    if quote.approval in (ApprovalStatus.PENDING, ApprovalStatus.REFUSED):
+        raise ConflictError(_("The discount is not approved: the quote can be printed once it is."))
     from weasyprint import HTML  # imported when needed: it loads pango and the fonts
 
     html = render_to_string("sales/quote_pdf.html", document_context(quote, show_rules=False))

@@ -52,6 +52,7 @@ class VersionIn(Body):
 class ApproveIn(Body):
     approve: Flag = Field(True, description="false refuses the discount")
     note: Annotated[str, StringConstraints(max_length=200)] = ""
+    version: Version | None = Field(None, description="The version you looked at (or If-Match)")
 
 
 class RejectIn(Body):

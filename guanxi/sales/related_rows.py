@@ -4,11 +4,15 @@ A deal is a fact about the business (pipeline, forecast, won revenue) whatever b
 customer, so on purge it stays without its customer, and on a merge it follows the customer.
 A converted lead keeps its history the same way, except on erasure: it holds the person's own
 name, phones and e-mails, so a lead converted into an erased contact is anonymised too.
-Quotes are kept like deals (what was offered, at what price).
+The people on a deal with their roles follow a merged contact and go with a purged or erased
+one. Quotes are kept like deals (what was offered, at what price).
 Commitments follow the customer likewise and are deleted when the person is erased.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 from django.utils import timezone
 
@@ -17,11 +21,23 @@ from guanxi.customers.registry import (
     DELETED,
     Counts,
     CustomerRef,
+    Merge,
+    Moved,
+    RelatedRows,
     business_rows,
     keep_unlinked,
     register_related_rows,
+    repoint,
+    repoint_back,
 )
-from guanxi.sales.models import Commitment, Lead, LeadSearchToken, Opportunity, Quote
+from guanxi.sales.models import (
+    Commitment,
+    DealContact,
+    Lead,
+    LeadSearchToken,
+    Opportunity,
+    Quote,
+)
 
 
 def leads_forget_the_person(customer: CustomerRef) -> Counts:
@@ -53,7 +69,39 @@ def commitments_forget_the_person(customer: CustomerRef) -> Counts:
     return {DELETED: deleted}
 
 
+def deal_roles_forget(customer: CustomerRef) -> Counts:
+    """A role on a deal is about the person: it goes with them."""
+    if customer.kind != "contact":
+        return {}
+    deleted, _by_model = DealContact.objects.filter(contact_id=customer.pk).delete()
+    return {DELETED: deleted}
+
+
+def deal_roles_follow(merge: Merge) -> Moved:
+    """The survivor takes the source's roles, except on deals where it already has one."""
+    if merge.source.kind != "contact":
+        return Moved({})
+    taken = DealContact.objects.filter(contact_id=merge.target.pk).values("opportunity_id")
+    doubles = DealContact.objects.filter(contact_id=merge.source.pk, opportunity_id__in=taken)
+    dropped, _by_model = doubles.delete()
+    moved = repoint(DealContact.objects.all(), "contact", merge)
+    return Moved({**moved.counts, DELETED: dropped}, moved.pks)
+
+
+def deal_roles_back(merge: Merge, pks: Sequence[Any]) -> Counts:
+    return repoint_back(DealContact.objects.all(), "contact", merge, pks)
+
+
 def register() -> None:
+    register_related_rows(
+        RelatedRows(
+            label="sales.dealcontact",
+            on_purge=deal_roles_forget,
+            on_merge=deal_roles_follow,
+            on_unmerge=deal_roles_back,
+            on_erase=deal_roles_forget,
+        )
+    )
     register_related_rows(business_rows("sales.lead", Lead, on_erase=leads_forget_the_person))
     register_related_rows(business_rows("sales.opportunity", Opportunity))
     register_related_rows(business_rows("sales.quote", Quote))

@@ -16,6 +16,7 @@ from guanxi.sales.models import (
     Channel,
     Commitment,
     CommitmentStatus,
+    DealContact,
     Lead,
     LeadSearchToken,
     Opportunity,
@@ -161,7 +162,7 @@ def quotes_visible_to(user: Any) -> QuerySet[Quote]:
         Q(contact__isnull=True) | Q(contact__in=contacts_visible_to(user)),
         Q(account__isnull=True) | Q(account__in=accounts_visible_to(user)),
         deleted_at__isnull=True,
-    ).select_related("owner", "account", "contact", "opportunity", "approved_by")
+    ).select_related("owner", "account", "contact", "opportunity", "approved_by", "order")
 
 
 def quote_list(
@@ -195,3 +196,32 @@ def quotes_of_customer(user: Any, record: Any, *, limit: int = 20) -> list[Quote
     """A customer's quote history, newest first (a company's includes its contacts' quotes)."""
     field = "account" if record._meta.model_name == "account" else "contact"
     return list(quotes_visible_to(user).filter(**{field: record}).order_by("-pk")[:limit])
+
+
+def deal_people(user: Any, deal: Opportunity) -> list[DealContact]:
+    """The people on a deal whom the user may see, with their roles."""
+    return list(
+        DealContact.objects.filter(opportunity=deal, contact__in=contacts_visible_to(user))
+        .select_related("contact")
+        .order_by("pk")
+    )
+
+
+def time_in_stages(deal: Opportunity, now: datetime.datetime | None = None) -> list[dict[str, Any]]:
+    """Each stay of the deal in a stage, oldest first: stage, entered, left (None while there)
+    and seconds spent."""
+    now = now or timezone.now()
+    changes = list(deal.stage_changes.select_related("to_stage").order_by("changed_at", "pk"))
+    stays = []
+    for index, change in enumerate(changes):
+        left = changes[index + 1].changed_at if index + 1 < len(changes) else None
+        end = left or (deal.closed_at if deal.closed_at else now)
+        stays.append(
+            {
+                "stage": change.to_stage.name,
+                "entered_at": change.changed_at,
+                "left_at": left,
+                "seconds": max(0, int((end - change.changed_at).total_seconds())),
+            }
+        )
+    return stays

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from guanxi.sales.views.board import opportunity_board_view, opportunity_move_view
+from guanxi.sales.views.deals import opportunity_detail_view, opportunity_people_view
 from guanxi.sales.views.forecast import channel_report_view, forecast_view
 from guanxi.sales.views.leads import (
     lead_claim_view,
@@ -39,5 +40,11 @@ urlpatterns = [
     path("quotes/<uuid:public_id>/", quote_detail_view, name="quote-detail"),
     path("quotes/<uuid:public_id>/pdf/", quote_pdf_view, name="quote-pdf"),
     path("quotes/<uuid:public_id>/<slug:action>/", quote_action_view, name="quote-action"),
+    path("opportunities/<uuid:public_id>/", opportunity_detail_view, name="opportunity-detail"),
+    path(
+        "opportunities/<uuid:public_id>/people/",
+        opportunity_people_view,
+        name="opportunity-people",
+    ),
     path("opportunities/<uuid:public_id>/move/", opportunity_move_view, name="opportunity-move"),
 ]

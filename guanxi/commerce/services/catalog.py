@@ -165,8 +165,8 @@ def price_book_create(
     customer."""
     require_permission(actor, CommercePermission.MANAGE_CATALOG)
     name = _text(name, "name", 100, required=True)
-    scopes = [bool(customer_tag), bool(province.strip()), bool(account or contact)]
-    if sum(scopes) > 1:
+    scopes = [bool(customer_tag.strip()), bool(province.strip()), bool(account or contact)]
+    if sum(scopes) > 1 or (account is not None and contact is not None):
         raise _error("scope", _("A price book is for a group, a region or one customer: one."))
     for record in (account, contact):
         if record is not None:

@@ -69,3 +69,14 @@ def percent(value: Any, places: Any = 0) -> str:
     if parsed is None:
         return MISSING
     return f"{_grouped(parsed * 100, int(places))}%"
+
+
+@register.filter
+def duration_days(seconds: Any) -> str:
+    """Seconds as days with one decimal (``129600`` → ``1.5 d``); under a day as hours."""
+    parsed = _decimal(seconds)
+    if parsed is None:
+        return MISSING
+    if parsed < 86400:
+        return f"{_grouped(parsed / 3600, 1)} h"
+    return f"{_grouped(parsed / 86400, 1)} d"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanxi.core.models import OrganizationScopedModel, VersionedModel
 from guanxi.platform.models.owned import OwnedModel
-from guanxi.sales.choices import ForecastCategory, StageOutcome
+from guanxi.sales.choices import DealRole, ForecastCategory, StageOutcome
 
 
 class Pipeline(OrganizationScopedModel):
@@ -79,6 +79,28 @@ class Opportunity(OrganizationScopedModel, VersionedModel, OwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DealContact(models.Model):
+    """A person on a deal and the part they play in the decision."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="deal_contacts"
+    )
+    contact = models.ForeignKey("customers.Contact", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=DealRole.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "contact"], name="sales_dealcontact_unique_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}: {self.role}"
 
 
 class StageChange(models.Model):

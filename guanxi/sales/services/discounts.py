@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import ServiceValidationError
@@ -30,15 +31,15 @@ def discount_limit_for(user: Any) -> Decimal | None:
     if user.has_role_permission(SalesPermission.APPROVE_DISCOUNTS):
         return None
     limits: dict[int | None, Decimal] = dict(
-        DiscountLimit.objects.filter(org_id=user.org_id, user_id__in=[user.pk, None]).values_list(
-            "user_id", "limit_percent"
-        )
+        DiscountLimit.objects.filter(
+            Q(user_id=user.pk) | Q(user__isnull=True), org_id=user.org_id
+        ).values_list("user_id", "limit_percent")
     )
     return limits.get(user.pk, limits.get(None, DEFAULT_DISCOUNT_LIMIT))
 
 
-def needs_approval(quote: Quote, owner: Any) -> bool:
-    limit = discount_limit_for(owner)
+def beyond_limit(quote: Quote, person: Any) -> bool:
+    limit = discount_limit_for(person)
     return limit is not None and quote.max_discount_percent > limit
 
 

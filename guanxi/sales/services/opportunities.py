@@ -138,9 +138,6 @@ def opportunity_move_stage(
     stage = _stage_in(deal.pipeline, stage)
     if stage.pk == deal.stage_id:
         return deal
-    if stage.outcome == StageOutcome.LOST and not deal.close_reason:
-        # Win/loss analysis needs the why; asked at the moment it is known.
-        raise _error("close_reason", _("Say why the deal was lost (and to whom, if you know)."))
     now = timezone.now()
     previous = deal.stage
     entered = deal.stage_entered_at or deal.created_at

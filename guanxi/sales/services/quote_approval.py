@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from guanxi.core.concurrency import lock_for_update
+from guanxi.core.concurrency import check_version, lock_for_update
 from guanxi.core.errors import ConflictError, PermissionDeniedError
 from guanxi.platform.notifications.services.notify import notify, notify_once
 from guanxi.platform.records import require_permission, require_visible
@@ -70,15 +70,19 @@ def can_approve(user: Any, quote: Quote) -> bool:
 
 
 @transaction.atomic
-def quote_decide_discount(*, actor: Any, quote: Quote, approve: bool, note: str = "") -> Quote:
-    """Approve or refuse the discount of a quote waiting for approval."""
+def quote_decide_discount(
+    *, actor: Any, quote: Quote, approve: bool, note: str = "", version: int | None = None
+) -> Quote:
+    """Approve or refuse the discount of a quote waiting for approval. ``version``: the one the
+    approver looked at, so a discount raised meanwhile is not approved unseen."""
     require_visible(actor, quote)
     require_permission(actor, SalesPermission.APPROVE_DISCOUNTS)
+    quote = lock_for_update(Quote, quote)
     if not can_approve(actor, quote):
         raise PermissionDeniedError(
             _("Only a manager of the quote owner's team may approve its discount.")
         )
-    quote = lock_for_update(Quote, quote)
+    check_version(quote, version)
     if quote.status != QuoteStatus.DRAFT or quote.approval != ApprovalStatus.PENDING:
         raise ConflictError(_("This quote is not waiting for approval."))
     quote.approval = ApprovalStatus.APPROVED if approve else ApprovalStatus.REFUSED

@@ -12,6 +12,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,9 @@ from guanxi.platform.services.audit import audit_record
 from guanxi.sales.choices import ApprovalStatus, QuoteStatus, StageOutcome
 from guanxi.sales.models import Opportunity, Quote
 from guanxi.sales.quote_conflicts import Conflict, price_conflicts
+from guanxi.sales.services.discounts import beyond_limit
 from guanxi.sales.services.opportunities import opportunity_update
+from guanxi.sales.services.quote_approval import request_approval
 from guanxi.sales.services.quotes import require_can_work_on_quote, subject_of
 
 
@@ -36,17 +39,36 @@ def _status_change(actor: Any, quote: Quote, verb: str, before: str, **extra: An
     )
 
 
-@transaction.atomic
 def quote_send(
     *, actor: Any, quote: Quote, version: int | None = None
 ) -> tuple[Quote, list[Conflict]]:
+    """Mark the quote sent. Refused (409) while its discount waits for approval or was refused;
+    a discount beyond the sender's or owner's limit that nobody approved (the limit was lowered,
+    the quote changed hands) is put to the approvers first, and that request is kept."""
     require_can_work_on_quote(actor, quote)
-    quote = lock_for_update(Quote, quote)
-    check_version(quote, version)
-    if quote.status != QuoteStatus.DRAFT:
-        raise ConflictError(_("This quote has been sent already."))
+    with transaction.atomic():
+        quote = lock_for_update(Quote, quote)
+        check_version(quote, version)
+        if quote.status != QuoteStatus.DRAFT:
+            raise ConflictError(_("This quote has been sent already."))
+        newly_asked = quote.approval == ApprovalStatus.NOT_NEEDED and (
+            beyond_limit(quote, actor) or beyond_limit(quote, quote.owner)
+        )
+        if newly_asked:
+            quote.approval = ApprovalStatus.PENDING
+            quote.version += 1
+            quote.save(update_fields=["approval", "version", "updated_at"])
+            request_approval(actor=actor, quote=quote)
+        refusal = _approval_refusal(quote)
+        if refusal is None:
+            return _send(actor, quote)
+    # Outside the transaction: an approval request made above is kept.
+    raise refusal
+
+
+def _approval_refusal(quote: Quote) -> ConflictError | None:
     if quote.approval == ApprovalStatus.PENDING:
-        raise ConflictError(
+        return ConflictError(
             _(
                 "The discount of %(discount)s%% is waiting for a manager's approval; the quote "
                 "can be sent once it is approved."
@@ -54,9 +76,13 @@ def quote_send(
             % {"discount": f"{quote.max_discount_percent.normalize():f}"}
         )
     if quote.approval == ApprovalStatus.REFUSED:
-        raise ConflictError(
+        return ConflictError(
             _("The discount was refused; lower it (or ask again) before sending the quote.")
         )
+    return None
+
+
+def _send(actor: Any, quote: Quote) -> tuple[Quote, list[Conflict]]:
     if quote.valid_until < timezone.localdate():
         raise ServiceValidationError.for_field(
             "valid_until", _("The validity date has passed; set a new one before sending.")
@@ -159,7 +185,7 @@ def quotes_expire(now: datetime.datetime, _previous: datetime.datetime | None) -
     for quote in due.select_related("account", "contact").iterator(chunk_size=500):
         with transaction.atomic():
             changed = Quote.objects.filter(pk=quote.pk, status=QuoteStatus.SENT).update(
-                status=QuoteStatus.EXPIRED, version=quote.version + 1, updated_at=now
+                status=QuoteStatus.EXPIRED, version=F("version") + 1, updated_at=now
             )
             if changed:
                 quote.status = QuoteStatus.EXPIRED

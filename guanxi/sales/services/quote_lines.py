@@ -27,6 +27,8 @@ MILLI = Decimal("0.001")
 HUNDRED = Decimal(100)
 MAX_LINES = 200
 MAX_QUANTITY = Decimal("999999999")
+# What the amount columns hold (14 digits, 2 after the point).
+MAX_AMOUNT = Decimal("999999999999.99")
 _error = ServiceValidationError.for_field
 
 
@@ -98,7 +100,10 @@ def priced_lines(
                 _("“%(product)s” has no list price and no price book prices it.")
                 % {"product": product.name},
             )
-        net = _cents(_cents(quantity * price.unit_price) * (HUNDRED - discount) / HUNDRED)
+        gross = _cents(quantity * price.unit_price)
+        if gross > MAX_AMOUNT:
+            raise _error(f"{field}.quantity", _("This line's amount is too large for one quote."))
+        net = _cents(gross * (HUNDRED - discount) / HUNDRED)
         after_overall = _cents(net * (HUNDRED - overall_percent) / HUNDRED)
         tax = _cents(after_overall * product.tax_rate / HUNDRED)
         built.append(
@@ -121,11 +126,22 @@ def priced_lines(
     return built
 
 
+def reprice_totals(quote: Quote, lines: Sequence[QuoteLine]) -> None:
+    """The lines' tax and totals again under the quote's overall discount, prices unchanged."""
+    for line in lines:
+        after_overall = _cents(line.net_amount * (HUNDRED - quote.discount_percent) / HUNDRED)
+        line.tax_amount = _cents(after_overall * line.tax_rate / HUNDRED)
+        line.total_amount = after_overall + line.tax_amount
+    set_totals(quote, lines)
+
+
 def set_totals(quote: Quote, lines: Sequence[QuoteLine]) -> None:
     """The quote's totals from its lines, and the largest discount the rep gave."""
     subtotal = sum((line.net_amount for line in lines), Decimal(0))
     tax = sum((line.tax_amount for line in lines), Decimal(0))
     total = sum((line.total_amount for line in lines), Decimal(0))
+    if max(subtotal, total) > MAX_AMOUNT:
+        raise _error("lines", _("The quote's total is too large; split it into several quotes."))
     quote.subtotal = subtotal
     quote.tax_total = tax
     quote.total = total

@@ -29,13 +29,14 @@ from guanxi.platform.visibility import can_see
 from guanxi.sales.choices import ApprovalStatus, QuoteStatus
 from guanxi.sales.models import Opportunity, Quote, QuoteCounter, QuoteLine
 from guanxi.sales.permissions import SalesPermission
-from guanxi.sales.services.discounts import needs_approval
+from guanxi.sales.services.discounts import beyond_limit, discount_limit_for
 from guanxi.sales.services.opportunities import require_can_work_on_deal
-from guanxi.sales.services.quote_approval import request_approval
+from guanxi.sales.services.quote_approval import can_approve, request_approval
 from guanxi.sales.services.quote_lines import (
     QuoteLineInput,
     clean_percent,
     priced_lines,
+    reprice_totals,
     set_totals,
 )
 
@@ -96,14 +97,19 @@ def _write_lines(quote: Quote, lines: Sequence[QuoteLineInput]) -> list[QuoteLin
     return built
 
 
-def _set_approval(quote: Quote) -> None:
-    """After a write: approval needed again (or no longer) for the discount now on the quote."""
-    if needs_approval(quote, quote.owner):
-        quote.approval = ApprovalStatus.PENDING
-        quote.approved_by = None
-        quote.approval_note = ""
+def set_approval(quote: Quote, editor: Any) -> None:
+    """After a write: whether the discount now on the quote needs approval. Judged against the
+    limit of whoever set it and of the quote's owner; a manager who may approve this quote and
+    sets a discount beyond the owner's limit approves it by doing so."""
+    over_editor = beyond_limit(quote, editor)
+    over_owner = beyond_limit(quote, quote.owner)
+    quote.approval_note = ""
+    if not (over_editor or over_owner):
+        quote.approval, quote.approved_by = ApprovalStatus.NOT_NEEDED, None
+    elif not over_editor and discount_limit_for(editor) is None and can_approve(editor, quote):
+        quote.approval, quote.approved_by = ApprovalStatus.APPROVED, editor
     else:
-        quote.approval = ApprovalStatus.NOT_NEEDED
+        quote.approval, quote.approved_by = ApprovalStatus.PENDING, None
 
 
 def subject_of(quote: Quote) -> Any:
@@ -139,7 +145,7 @@ def quote_create(
         note=str(note or "").strip()[:MAX_NOTE],
     )
     built = _write_lines(quote, lines)
-    _set_approval(quote)
+    set_approval(quote, actor)
     quote.number = next_number(actor.org_id, today)
     quote.save()
     QuoteLine.objects.bulk_create(built)
@@ -151,6 +157,7 @@ def quote_create(
         changes={
             "number": {"before": None, "after": quote.label},
             "total": {"before": None, "after": str(quote.total)},
+            "approval": {"before": None, "after": quote.approval},
         },
     )
     if quote.approval == ApprovalStatus.PENDING:
@@ -194,20 +201,24 @@ def quote_update(
         quote.valid_until = _valid_until(valid_until, timezone.localdate())
     if note is not None:
         quote.note = str(note).strip()[:MAX_NOTE]
-    given = lines
-    if given is None:
-        given = [
-            QuoteLineInput(line.product, line.quantity, line.discount_percent)
-            for line in quote.lines.select_related("product")
-        ]
-    built = _write_lines(quote, given)
+    asked_up_to = quote.max_discount_percent
+    if lines is not None:
+        built = _write_lines(quote, lines)
+    else:
+        # The lines stay as priced: a note or a date changes no price; an overall discount
+        # recomputes the totals from the prices already on the quote.
+        built = list(quote.lines.select_related("product"))
+        reprice_totals(quote, built)
     # An approval covers the discount it saw: a smaller one keeps it, a larger one asks again.
     if approved_up_to is None or quote.max_discount_percent > approved_up_to:
-        _set_approval(quote)
+        set_approval(quote, actor)
     quote.version += 1
     quote.save()
-    quote.lines.all().delete()
-    QuoteLine.objects.bulk_create(built)
+    if lines is not None:
+        quote.lines.all().delete()
+        QuoteLine.objects.bulk_create(built)
+    else:
+        QuoteLine.objects.bulk_update(built, ["tax_amount", "total_amount"])
     audit_record(
         actor=actor,
         verb="sales.quote.updated",
@@ -215,10 +226,14 @@ def quote_update(
         subject=subject_of(quote),
         changes={
             "total": {"before": before["total"], "after": str(quote.total)},
+            "approval": {"before": before["approval"], "after": quote.approval},
             "version": {"before": quote.version - 1, "after": quote.version},
         },
     )
-    if quote.approval == ApprovalStatus.PENDING and before["approval"] != ApprovalStatus.PENDING:
+    asks_more = quote.max_discount_percent > asked_up_to
+    if quote.approval == ApprovalStatus.PENDING and (
+        before["approval"] != ApprovalStatus.PENDING or asks_more
+    ):
         request_approval(actor=actor, quote=quote)
     return quote
 
@@ -252,7 +267,7 @@ def quote_revise(*, actor: Any, quote: Quote) -> Quote:
         for line in old.lines.select_related("product")
     ]
     built = _write_lines(new, lines)
-    _set_approval(new)
+    set_approval(new, actor)
     new.save()
     QuoteLine.objects.bulk_create(built)
     before = old.status

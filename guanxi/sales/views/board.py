@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from guanxi.core.errors import GuanxiError
 from guanxi.core.money import Money, money_sum
 from guanxi.sales import selectors
+from guanxi.sales.choices import StageOutcome
 from guanxi.sales.forms import StageMoveForm
 from guanxi.sales.models import Opportunity
 from guanxi.sales.services.opportunities import opportunity_update
@@ -67,6 +68,10 @@ def opportunity_move_view(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.error(request, _("Choose a stage of this pipeline."))
         return redirect("opportunity-board")
     reason = form.cleaned_data["close_reason"].strip()
+    if form.cleaned_data["stage"].outcome == StageOutcome.LOST and not reason:
+        # Win/loss analysis needs the why: the board asks for it when it is known.
+        messages.error(request, _("Say why the deal was lost (and to whom, if you know)."))
+        return redirect("opportunity-board")
     try:
         opportunity_update(
             actor=request.user,

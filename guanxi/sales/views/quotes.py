@@ -121,7 +121,12 @@ def quote_detail_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
 @login_required
 def quote_pdf_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     quote = _visible_quote(request, public_id)
-    answer = HttpResponse(quote_pdf(quote), content_type="application/pdf")
+    try:
+        document = quote_pdf(quote)
+    except GuanxiError as exc:
+        messages.error(request, str(exc))
+        return redirect("quote-detail", public_id=quote.public_id)
+    answer = HttpResponse(document, content_type="application/pdf")
     answer["Content-Disposition"] = f'inline; filename="{quote.label}.pdf"'
     return answer
 
@@ -147,8 +152,13 @@ def _act(request: HttpRequest, quote: Quote, action: str) -> tuple[Quote, str]:
         return sent, _("Quote sent.")
     if action in ("approve", "refuse"):
         note = request.POST.get("note", "")
+        version = request.POST.get("version", "")
         decided = quote_decide_discount(
-            actor=user, quote=quote, approve=action == "approve", note=note
+            actor=user,
+            quote=quote,
+            approve=action == "approve",
+            note=note,
+            version=int(version) if version.isdigit() else None,
         )
         return decided, _("Discount approved.") if action == "approve" else _("Discount refused.")
     if action == "accept":
