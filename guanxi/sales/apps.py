@@ -12,11 +12,13 @@ class SalesConfig(AppConfig):
         from guanxi.platform.imports.registry import register_importer
         from guanxi.platform.verbs import register_verb_labels
         from guanxi.sales.api import router
+        from guanxi.sales.api_assignment import router as assignment_router
         from guanxi.sales.api_commitments import router as commitments_router
         from guanxi.sales.api_deals import router as deals_router
         from guanxi.sales.api_forms import router as forms_router
         from guanxi.sales.api_pools import router as pools_router
         from guanxi.sales.api_quotes import router as quotes_router
+        from guanxi.sales.api_scoring import router as scoring_router
         from guanxi.sales.choices import VERB_LABELS
         from guanxi.sales.churn import register as register_churn_signal
         from guanxi.sales.handover import register as register_handover
@@ -36,7 +38,9 @@ class SalesConfig(AppConfig):
         register_importer(LeadImporter())
         register_router("/", router)
         register_router("/", deals_router)
+        register_router("/", assignment_router)
         register_router("/", forms_router)
         register_router("/", commitments_router)
         register_router("/", pools_router)
         register_router("/", quotes_router)
+        register_router("/", scoring_router)

@@ -106,6 +106,8 @@ VERB_LABELS = {
     "sales.opportunity.stage_changed": gettext_noop("Opportunity moved to another stage"),
     "sales.opportunity.contact_set": gettext_noop("Person's role on the deal set"),
     "sales.opportunity.contact_removed": gettext_noop("Person removed from the deal"),
+    "sales.assignment_rule.created": gettext_noop("Assignment rule added"),
+    "sales.scoring_rule.created": gettext_noop("Scoring rule added"),
     "sales.quote.created": gettext_noop("Quote created"),
     "sales.quote.updated": gettext_noop("Quote changed"),
     "sales.quote.revised": gettext_noop("Quote revised"),

@@ -33,6 +33,7 @@ from guanxi.sales.services.opportunities import (
 )
 from guanxi.sales.services.pipelines import ensure_default_pipeline
 from guanxi.sales.services.pools import leads_return_to_pools, pool_create
+from guanxi.sales.services.scoring import scoring_rule_create
 
 FAMILY = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "艳", "杰", "涛", "明", "超"]
@@ -56,6 +57,15 @@ MESSAGES = [
     "我们的 POS 数据能导进来吗？",
     "Looking for a CRM for our hotel group, 3 properties.",
     "",
+]
+# (label, kind, field, contains, points): what a shop-systems seller looks for in a lead.
+SCORING_RULES = [
+    ("决策人 Decision maker", "fit", "title", "经理", 20),
+    ("总经理 General manager", "fit", "title", "总", 25),
+    ("有公司 Has a company", "fit", "company", "", 10),
+    ("转介绍 Referral", "engagement", "channel", "referral", 15),
+    ("展会 Met at a trade show", "engagement", "utm_campaign", "expo", 10),
+    ("留言 Left a message", "engagement", "message", "", 5),
 ]
 LOST_REASONS = ["价格太高", "选择了竞争对手", "项目取消", "No budget this year"]
 DEAL_NAMES = ["会员系统", "门店收银升级", "年度服务合同", "积分商城", "Hotel CRM rollout"]
@@ -221,6 +231,10 @@ def _web_form_and_pool(org_id: int, owner: User, now: datetime.datetime) -> None
     except LookupError:
         return
     lead_form_create(actor=admin, name="官网咨询 Website enquiry", owner=owner)
+    for label, kind, field, contains, points in SCORING_RULES:
+        scoring_rule_create(
+            actor=admin, label=label, kind=kind, field=field, contains=contains, points=points
+        )
     pool_create(actor=admin, name="公海 Shared pool", is_default=True)
     leads_return_to_pools(now)
 

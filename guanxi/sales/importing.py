@@ -7,7 +7,8 @@ and the event (活动 / 展会, kept as the lead's campaign). Each row is checke
 against the rest of the file (a later row is skipped), against the customers the importing user
 may see (skipped: already a customer), and against visible leads (updated, skipped or created
 again, as ``on_match`` says). New leads go to the owner a row names, else round-robin over the
-``assign`` option's users, else to the importing user; ``event`` tags every lead of the batch.
+``assign`` option's users (``auto``: by the assignment rules), else to the importing user;
+``event`` tags every lead of the batch.
 Undo deletes (restorably) the leads the batch created that nobody has converted since.
 """
 
@@ -43,6 +44,7 @@ from guanxi.platform.services.audit import audit_record
 from guanxi.sales.models import Lead, LeadSearchToken
 from guanxi.sales.permissions import SalesPermission
 from guanxi.sales.selectors import leads_visible_to
+from guanxi.sales.services.assignment import owner_by_rules
 from guanxi.sales.services.channels import channel_for
 from guanxi.sales.services.leads import lead_update
 from guanxi.sales.services.leads_bulk import NewLead, lead_checked, leads_insert
@@ -93,6 +95,8 @@ class _Chunk:
         self.actor = context.actor
         self.result = ChunkResult()
         names = [str(n) for n in context.options.get("assign") or []]
+        # ``auto``: the organisation's assignment rules pick each owner (by the row's region).
+        self.by_rules = names == ["auto"]
         users = User.objects.filter(org_id=self.actor.org_id, username__in=names, is_active=True)
         self.assignees = cycle(list(users.order_by("username"))) if names else None
         self.event = collapse(str(context.options.get("event") or ""))[:100]
@@ -201,6 +205,8 @@ class _Chunk:
             return User.objects.filter(
                 org_id=self.actor.org_id, username=row["owner"], is_active=True
             ).first()
+        if self.by_rules:
+            return owner_by_rules(self.actor.org_id, row.get("province") or "")
         return next(self.assignees) if self.assignees else None
 
     def create(self, row: dict[str, Any]) -> None:

@@ -21,6 +21,7 @@ class SalesPermission(models.TextChoices):
     RECORD_COMMITMENTS = "sales.record_commitments", _("Record and close commitments")
     MANAGE_POOLS = "sales.manage_pools", _("Set up customer pools")
     APPROVE_DISCOUNTS = "sales.approve_discounts", _("Approve discounts beyond a rep's limit")
+    MANAGE_ASSIGNMENT = "sales.manage_assignment", _("Set the rules that assign and score leads")
 
 
 _HOLDERS = {
@@ -35,6 +36,7 @@ _HOLDERS = {
     SalesPermission.RECORD_COMMITMENTS: SELLERS | {Role.SERVICE_AGENT},
     SalesPermission.MANAGE_POOLS: frozenset(),  # administrators only
     SalesPermission.APPROVE_DISCOUNTS: frozenset({Role.MANAGER}),
+    SalesPermission.MANAGE_ASSIGNMENT: frozenset(),  # administrators only
 }
 
 

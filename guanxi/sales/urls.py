@@ -4,6 +4,7 @@ from guanxi.sales.views.board import opportunity_board_view, opportunity_move_vi
 from guanxi.sales.views.deals import opportunity_detail_view, opportunity_people_view
 from guanxi.sales.views.forecast import channel_report_view, forecast_view
 from guanxi.sales.views.leads import (
+    lead_calibration_view,
     lead_claim_view,
     lead_convert_view,
     lead_detail_view,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("f/<slug:slug>/", lead_form_page, name="lead-form-page"),
     path("today/", today_view, name="sales-today"),
     path("leads/", lead_list_view, name="lead-list"),
+    path("leads/calibration/", lead_calibration_view, name="lead-calibration"),
     path("leads/<uuid:public_id>/", lead_detail_view, name="lead-detail"),
     path("leads/<uuid:public_id>/status/", lead_status_view, name="lead-status"),
     path("leads/<uuid:public_id>/convert/", lead_convert_view, name="lead-convert"),

@@ -1,3 +1,4 @@
+from guanxi.sales.models.assignment import AssignmentRule
 from guanxi.sales.models.commitments import Commitment, CommitmentStatus
 from guanxi.sales.models.forms import LeadForm, LeadFormSubmission
 from guanxi.sales.models.leads import Channel, Lead, LeadSearchToken
@@ -10,8 +11,10 @@ from guanxi.sales.models.opportunities import (
 )
 from guanxi.sales.models.pools import Pool, PoolClaim
 from guanxi.sales.models.quotes import DiscountLimit, Quote, QuoteCounter, QuoteLine
+from guanxi.sales.models.scoring import LeadScoringRule, ScoringField, ScoringKind
 
 __all__ = [
+    "AssignmentRule",
     "Channel",
     "Commitment",
     "CommitmentStatus",
@@ -20,6 +23,7 @@ __all__ = [
     "Lead",
     "LeadForm",
     "LeadFormSubmission",
+    "LeadScoringRule",
     "LeadSearchToken",
     "Opportunity",
     "Pipeline",
@@ -28,6 +32,8 @@ __all__ = [
     "Quote",
     "QuoteCounter",
     "QuoteLine",
+    "ScoringField",
+    "ScoringKind",
     "Stage",
     "StageChange",
 ]

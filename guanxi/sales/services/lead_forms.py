@@ -4,8 +4,8 @@ A submission comes from the open internet, so it is checked before anything is w
 hidden field that people never see but form-filling robots do (filled: answered as a success,
 kept as a "trap", no lead made); at most ``RATE_LIMIT`` submissions per address in
 ``RATE_WINDOW`` (then 429 with the seconds to wait); the visitor's name and a phone or an e-mail,
-each refusal on its field in the visitor's language. The lead's owner is the form's, and the
-owner must answer within the form's hours.
+each refusal on its field in the visitor's language. The lead's owner is the one the assignment
+rules pick, else the form's, and the owner must answer within the form's hours.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from guanxi.platform.records import require_permission
 from guanxi.platform.services.audit import audit_record
 from guanxi.sales.models import LeadForm, LeadFormSubmission
 from guanxi.sales.permissions import SalesPermission
+from guanxi.sales.services.assignment import owner_by_rules
 from guanxi.sales.services.channels import channel_for
 from guanxi.sales.services.leads import clean_visitor_fields, write_lead
 
@@ -169,10 +170,11 @@ def lead_form_submit(
     phone, email = str(data.get("phone") or "").strip(), str(data.get("email") or "").strip()
     try:
         fields = clean_visitor_fields(_visitor_fields(form, data))
+        owner = owner_by_rules(form.org_id, fields.get("province") or "") or form.owner
         lead = write_lead(
             audit_actor=None,
             org_id=form.org_id,
-            owner=form.owner,
+            owner=owner,
             cleaned={**fields, **_utm(data)},
             phones=[phone] if phone else [],
             emails=[email] if email else [],

@@ -19,6 +19,7 @@ from guanxi.core.forms import add_service_error
 from guanxi.sales import selectors
 from guanxi.sales.choices import LeadStatus
 from guanxi.sales.forms import ConvertForm, LeadForm, LeadStatusForm
+from guanxi.sales.lead_scoring import calibration, lead_score
 from guanxi.sales.models import Lead
 from guanxi.sales.permissions import SalesPermission
 from guanxi.sales.services.channels import ensure_default_channels
@@ -99,8 +100,15 @@ def lead_detail_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             "contact": lead.contact if ("contact", lead.contact_id) in shown else None,
             "status_form": LeadStatusForm(initial={"status": lead.status, "version": lead.version}),
             "convert_form": ConvertForm(initial={"opportunity_name": lead.company or lead.name}),
+            "score": lead_score(lead),
         },
     )
+
+
+@login_required
+def lead_calibration_view(request: HttpRequest) -> HttpResponse:
+    report = calibration(int(request.user.org_id))  # type: ignore[union-attr, arg-type]
+    return render(request, "sales/lead_calibration.html", {"report": report})
 
 
 @login_required

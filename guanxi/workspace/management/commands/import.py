@@ -82,7 +82,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--assign",
-            help="Leads: user names (comma-separated) the new leads go to in turn.",
+            help="Leads: user names (comma-separated) the new leads go to in turn, or auto (the "
+            "assignment rules).",
         )
         parser.add_argument("--as", dest="username", help="User the import acts as.")
         parser.add_argument("--batch-size", type=int, default=2000)
