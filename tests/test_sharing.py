@@ -515,6 +515,7 @@ def test_roles_are_composed_from_each_domains_permissions(db):
         "sales.change_opportunities",
         "sales.convert_leads",
         "sales.record_commitments",
+        "sales.set_targets",
         "sales.view",
     ]
     assert sorted(role_permissions(Role.READ_ONLY)) == [

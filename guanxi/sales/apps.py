@@ -16,6 +16,7 @@ class SalesConfig(AppConfig):
         from guanxi.sales.api_commitments import router as commitments_router
         from guanxi.sales.api_deals import router as deals_router
         from guanxi.sales.api_forms import router as forms_router
+        from guanxi.sales.api_performance import router as performance_router
         from guanxi.sales.api_pools import router as pools_router
         from guanxi.sales.api_quotes import router as quotes_router
         from guanxi.sales.api_scoring import router as scoring_router
@@ -44,3 +45,4 @@ class SalesConfig(AppConfig):
         register_router("/", pools_router)
         register_router("/", quotes_router)
         register_router("/", scoring_router)
+        register_router("/", performance_router)

@@ -108,6 +108,7 @@ VERB_LABELS = {
     "sales.opportunity.contact_removed": gettext_noop("Person removed from the deal"),
     "sales.assignment_rule.created": gettext_noop("Assignment rule added"),
     "sales.scoring_rule.created": gettext_noop("Scoring rule added"),
+    "sales.target.set": gettext_noop("Sales target set"),
     "sales.quote.created": gettext_noop("Quote created"),
     "sales.quote.updated": gettext_noop("Quote changed"),
     "sales.quote.revised": gettext_noop("Quote revised"),

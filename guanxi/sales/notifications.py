@@ -17,6 +17,7 @@ from guanxi.platform.notifications.kinds import Channel, NotificationKind, chann
 from guanxi.platform.notifications.services.notify import notify_once
 from guanxi.platform.schedule import MinuteJob, register_minute_job
 from guanxi.platform.visibility import can_see
+from guanxi.sales.daily_brief import SALES_BRIEF, send_daily_briefs
 from guanxi.sales.models import Commitment, CommitmentStatus, Pool
 from guanxi.sales.services.pools import leads_return_to_pools, leads_returning_soon
 from guanxi.sales.services.quote_approval import QUOTE_APPROVAL, QUOTE_DECIDED
@@ -61,6 +62,15 @@ def register() -> None:
             group_bot=False,
         )
     )
+    register_kind(
+        NotificationKind(
+            key=SALES_BRIEF,
+            label=_("The daily sales brief of my team"),
+            default_channels=channels(Channel.IN_APP, Channel.GROUP_BOT),
+            group_bot=True,  # figures and reps' names only, no customer
+        )
+    )
+    register_minute_job(MinuteJob(key="sales.daily_brief", run=send_daily_briefs, every_minutes=60))
     register_minute_job(MinuteJob(key="sales.quotes_expire", run=quotes_expire, every_minutes=60))
     register_minute_job(MinuteJob(key="sales.commitment_overdue", run=notify_overdue_commitments))
     register_minute_job(

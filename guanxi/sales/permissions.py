@@ -21,6 +21,7 @@ class SalesPermission(models.TextChoices):
     RECORD_COMMITMENTS = "sales.record_commitments", _("Record and close commitments")
     MANAGE_POOLS = "sales.manage_pools", _("Set up customer pools")
     APPROVE_DISCOUNTS = "sales.approve_discounts", _("Approve discounts beyond a rep's limit")
+    SET_TARGETS = "sales.set_targets", _("Set monthly sales targets")
     MANAGE_ASSIGNMENT = "sales.manage_assignment", _("Set the rules that assign and score leads")
 
 
@@ -37,6 +38,7 @@ _HOLDERS = {
     SalesPermission.MANAGE_POOLS: frozenset(),  # administrators only
     SalesPermission.APPROVE_DISCOUNTS: frozenset({Role.MANAGER}),
     SalesPermission.MANAGE_ASSIGNMENT: frozenset(),  # administrators only
+    SalesPermission.SET_TARGETS: frozenset({Role.MANAGER}),
 }
 
 

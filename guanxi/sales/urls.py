@@ -14,6 +14,7 @@ from guanxi.sales.views.leads import (
     lead_status_view,
     today_view,
 )
+from guanxi.sales.views.performance import performance_view
 from guanxi.sales.views.public_form import lead_form_page
 from guanxi.sales.views.quotes import (
     quote_action_view,
@@ -36,6 +37,7 @@ urlpatterns = [
     path("leads/<uuid:public_id>/lock/", lead_lock_view, name="lead-lock"),
     path("opportunities/", opportunity_board_view, name="opportunity-board"),
     path("forecast/", forecast_view, name="forecast"),
+    path("performance/", performance_view, name="rep-performance"),
     path("channels/", channel_report_view, name="channel-report"),
     path("quotes/", quote_list_view, name="quote-list"),
     path("quotes/new/", quote_new_view, name="quote-new"),

@@ -12,6 +12,7 @@ from guanxi.sales.models.opportunities import (
 from guanxi.sales.models.pools import Pool, PoolClaim
 from guanxi.sales.models.quotes import DiscountLimit, Quote, QuoteCounter, QuoteLine
 from guanxi.sales.models.scoring import LeadScoringRule, ScoringField, ScoringKind
+from guanxi.sales.models.targets import SalesTarget
 
 __all__ = [
     "AssignmentRule",
@@ -32,6 +33,7 @@ __all__ = [
     "Quote",
     "QuoteCounter",
     "QuoteLine",
+    "SalesTarget",
     "ScoringField",
     "ScoringKind",
     "Stage",
