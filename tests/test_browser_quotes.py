@@ -161,3 +161,38 @@ def test_kanban_drag_moves_the_deal(context_for: Any, people: Any) -> None:
     deal.refresh_from_db()
     assert (deal.stage.outcome, deal.close_reason) == ("lost", "预算冻结")
     assert rep.problems == []
+
+
+def test_visit_check_in_from_a_phone(browser: Any, live_server: Any, people: Any) -> None:
+    from guanxi.customers.services.contacts import contact_create
+    from guanxi.sales.models import Visit
+
+    contact = contact_create(actor=people.owner, name="赵总")
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        geolocation={"latitude": 31.2304, "longitude": 121.4737, "accuracy": 20},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(live_server.url + "/login/")
+        page.fill("input[name=username]", "owner")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit].primary")
+        page.wait_for_url(live_server.url + "/")
+        page.goto(live_server.url + f"/visits/new/?contact={contact.public_id}")
+        page.wait_for_function("document.querySelector('input[name=latitude]').value !== ''")
+        page.fill("textarea[name=note]", "门店巡访")
+        page.click("form[data-visit-form] button[type=submit]")
+        page.wait_for_url(f"**/contacts/{contact.public_id}/")
+    finally:
+        context.close()
+    visit = Visit.objects.get()
+    assert (str(visit.latitude), str(visit.longitude), visit.accuracy_m, visit.note) == (
+        "31.230400",
+        "121.473700",
+        20,
+        "门店巡访",
+    )

@@ -130,6 +130,7 @@ def test_every_registered_kind_is_covered_here() -> None:
         "sales.lead",  # tests/test_sales_opportunities_api.py
         "sales.opportunity",
         "sales.quote",  # tests/test_sales_quote_records.py
+        "sales.visit",  # tests/test_sales_visits.py
     ]
     assert all(rows.on_unmerge is not None for rows in registered_related_rows())
 

@@ -109,6 +109,7 @@ VERB_LABELS = {
     "sales.assignment_rule.created": gettext_noop("Assignment rule added"),
     "sales.scoring_rule.created": gettext_noop("Scoring rule added"),
     "sales.target.set": gettext_noop("Sales target set"),
+    "sales.visit.checked_in": gettext_noop("Visit: checked in"),
     "sales.quote.created": gettext_noop("Quote created"),
     "sales.quote.updated": gettext_noop("Quote changed"),
     "sales.quote.revised": gettext_noop("Quote revised"),

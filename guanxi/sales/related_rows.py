@@ -37,7 +37,9 @@ from guanxi.sales.models import (
     LeadSearchToken,
     Opportunity,
     Quote,
+    Visit,
 )
+from guanxi.sales.services.visits import photo_path
 
 
 def leads_forget_the_person(customer: CustomerRef) -> Counts:
@@ -66,6 +68,17 @@ def commitments_forget_the_person(customer: CustomerRef) -> Counts:
     if customer.kind != "contact":
         return {}
     deleted, _by_model = Commitment.objects.filter(contact_id=customer.pk).delete()
+    return {DELETED: deleted}
+
+
+def visits_forget_the_person(customer: CustomerRef) -> Counts:
+    """A visit's photo and note may show the person: erased with them (a company's stay)."""
+    if customer.kind != "contact":
+        return keep_unlinked(Visit)(customer)
+    visits = Visit.objects.filter(contact_id=customer.pk)
+    for relative in visits.exclude(photo="").values_list("photo", flat=True):
+        photo_path(relative).unlink(missing_ok=True)
+    deleted, _by_model = visits.delete()
     return {DELETED: deleted}
 
 
@@ -105,6 +118,7 @@ def register() -> None:
     register_related_rows(business_rows("sales.lead", Lead, on_erase=leads_forget_the_person))
     register_related_rows(business_rows("sales.opportunity", Opportunity))
     register_related_rows(business_rows("sales.quote", Quote))
+    register_related_rows(business_rows("sales.visit", Visit, on_erase=visits_forget_the_person))
     register_related_rows(
         business_rows("sales.commitment", Commitment, on_erase=commitments_forget_the_person)
     )

@@ -22,6 +22,7 @@ from guanxi.sales.models import (
     Opportunity,
     Pipeline,
     Quote,
+    Visit,
 )
 from guanxi.sales.permissions import SalesPermission
 
@@ -225,3 +226,23 @@ def time_in_stages(deal: Opportunity, now: datetime.datetime | None = None) -> l
             }
         )
     return stays
+
+
+def visits_visible_to(user: Any) -> QuerySet[Visit]:
+    """Visits the user may see at customers the user may see (a visit names its customer)."""
+    return Visit.objects.filter(
+        visible_filter(user, Visit),
+        Q(contact__isnull=True) | Q(contact__in=contacts_visible_to(user)),
+        Q(account__isnull=True) | Q(account__in=accounts_visible_to(user)),
+    ).select_related("owner", "contact", "account")
+
+
+def visits_of_day(user: Any, day: datetime.date, owner_id: int | None = None) -> list[Visit]:
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(day, datetime.time(), zone)
+    visits = visits_visible_to(user).filter(
+        checked_in_at__gte=start, checked_in_at__lt=start + datetime.timedelta(days=1)
+    )
+    if owner_id:
+        visits = visits.filter(owner_id=owner_id)
+    return list(visits.order_by("owner__username", "checked_in_at"))

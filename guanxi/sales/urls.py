@@ -23,6 +23,7 @@ from guanxi.sales.views.quotes import (
     quote_new_view,
     quote_pdf_view,
 )
+from guanxi.sales.views.visits import visit_list_view, visit_new_view, visit_photo_view
 
 urlpatterns = [
     path("f/<slug:slug>/", lead_form_page, name="lead-form-page"),
@@ -38,6 +39,9 @@ urlpatterns = [
     path("opportunities/", opportunity_board_view, name="opportunity-board"),
     path("forecast/", forecast_view, name="forecast"),
     path("performance/", performance_view, name="rep-performance"),
+    path("visits/", visit_list_view, name="visit-list"),
+    path("visits/new/", visit_new_view, name="visit-new"),
+    path("visits/<uuid:public_id>/photo/", visit_photo_view, name="visit-photo"),
     path("channels/", channel_report_view, name="channel-report"),
     path("quotes/", quote_list_view, name="quote-list"),
     path("quotes/new/", quote_new_view, name="quote-new"),

@@ -13,6 +13,7 @@ from guanxi.sales.models.pools import Pool, PoolClaim
 from guanxi.sales.models.quotes import DiscountLimit, Quote, QuoteCounter, QuoteLine
 from guanxi.sales.models.scoring import LeadScoringRule, ScoringField, ScoringKind
 from guanxi.sales.models.targets import SalesTarget
+from guanxi.sales.models.visits import Visit
 
 __all__ = [
     "AssignmentRule",
@@ -38,4 +39,5 @@ __all__ = [
     "ScoringKind",
     "Stage",
     "StageChange",
+    "Visit",
 ]
