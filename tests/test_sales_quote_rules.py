@@ -173,3 +173,19 @@ def test_amounts_too_large_are_refused(people: Any, api_for: Any) -> None:
     assert "lines.0.quantity" in answer.json()["errors"]
     assert rep.get("/api/v1/quotes", **EN).status_code == 200
     assert Quote.objects.count() == 0
+
+
+def test_discount_limits_by_api(people: Any, api_for: Any, setting: Any) -> None:
+    admin = api_for(people.admin)
+    body = {"limit_percent": "20", "user": "owner"}
+    assert api_for(people.manager).post("/api/v1/discount-limits", body, **EN).status_code == 403
+    answer = admin.post("/api/v1/discount-limits", body, **EN)
+    assert answer.json() == {"user": "owner", "limit_percent": "20.00"}
+    assert admin.post("/api/v1/discount-limits", {"limit_percent": "5"}, **EN).json() == {
+        "user": None,
+        "limit_percent": "5.00",
+    }
+    assert _quote(api_for(people.owner), setting, "18")["approval"] == "not_needed"
+    assert _quote(api_for(people.teammate), setting, "6")["approval"] == "pending"
+    bad = admin.post("/api/v1/discount-limits", {"limit_percent": "5", "user": "nobody"}, **EN)
+    assert bad.status_code == 422

@@ -4,17 +4,19 @@ pdf). Handlers parse, find the visible quote, call a service, answer."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Schema
+from pydantic import Field, StringConstraints
 
 from guanxi.commerce.models import Product
 from guanxi.core.errors import ServiceValidationError
 from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
 from guanxi.platform.api_support import (
     WITH_BODY,
+    Body,
     answers,
     expected_version,
     get_visible,
@@ -22,11 +24,13 @@ from guanxi.platform.api_support import (
     set_etag,
 )
 from guanxi.platform.idempotency import idempotent_create, json_response
+from guanxi.platform.models import User
 from guanxi.sales import selectors
 from guanxi.sales.models import Quote
 from guanxi.sales.quote_document import quote_pdf
 from guanxi.sales.quote_schemas import (
     ApproveIn,
+    PercentIn,
     QuoteCreate,
     QuoteFilters,
     QuoteLineIn,
@@ -38,6 +42,7 @@ from guanxi.sales.quote_schemas import (
     VersionIn,
     quote_out,
 )
+from guanxi.sales.services.discounts import discount_limit_set
 from guanxi.sales.services.quote_approval import quote_decide_discount
 from guanxi.sales.services.quote_flow import quote_accept, quote_reject, quote_send
 from guanxi.sales.services.quote_lines import QuoteLineInput
@@ -257,3 +262,37 @@ def quote_pdf_file(request: HttpRequest, quote_id: uuid.UUID) -> HttpResponse:
     answer = HttpResponse(quote_pdf(quote), content_type="application/pdf")
     answer["Content-Disposition"] = f'inline; filename="{quote.label}.pdf"'
     return answer
+
+
+class DiscountLimitIn(Body):
+    limit_percent: PercentIn
+    user: Annotated[str, StringConstraints(max_length=150)] = Field(
+        "", description="A rep's user name; blank: the organisation's default"
+    )
+
+
+class DiscountLimitOut(Schema):
+    user: str | None
+    limit_percent: str
+
+
+@router.post(
+    "/discount-limits",
+    response=answers({200: DiscountLimitOut}, 403, *WITH_BODY),
+    summary="Set how far reps may discount without approval (administrators)",
+)
+def set_discount_limit(request: HttpRequest, payload: DiscountLimitIn) -> dict[str, Any]:
+    person = None
+    if payload.user:
+        person = User.objects.filter(
+            org_id=request.user.org_id,  # type: ignore[union-attr]
+            username=payload.user,
+            is_active=True,
+        ).first()
+        if person is None:
+            raise ServiceValidationError.for_field("user", _("No such user."))
+    row = discount_limit_set(actor=request.user, limit_percent=payload.limit_percent, user=person)
+    return {
+        "user": person.username if person else None,
+        "limit_percent": f"{row.limit_percent:.2f}",
+    }
