@@ -97,3 +97,40 @@ def test_only_administrators_set_rules(people: Any, api_for: Any) -> None:
     assert empty.position == 1
     listed = api_for(people.owner).get("/api/v1/assignment-rules", **EN).json()
     assert [rule["name"] for rule in listed] == ["华东", "空"]
+
+
+def test_an_import_counts_its_own_leads_against_the_cap(people: Any, tmp_path: Path) -> None:
+    assignment_rule_create(actor=people.admin, name="华东", team=people.team, open_lead_cap=1)
+    sheet = tmp_path / "名片.csv"
+    rows = ["姓名,手机"] + [f"客户{i},1380000001{i}" for i in range(5)]
+    sheet.write_bytes(("\r\n".join(rows) + "\r\n").encode("gb18030"))
+    dry = io.StringIO()
+    call_command(
+        "import",
+        "leads",
+        str(sheet),
+        "--assign",
+        "auto",
+        "--dry-run",
+        "--json",
+        "--as",
+        "admin",
+        stdout=dry,
+        stderr=io.StringIO(),
+    )
+    assert AssignmentRule.objects.get().last_owner_id is None  # a dry run writes nothing
+    call_command(
+        "import",
+        "leads",
+        str(sheet),
+        "--assign",
+        "auto",
+        "--json",
+        "--as",
+        "admin",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    owners = sorted(Lead.objects.values_list("owner__username", flat=True))
+    # One each for the three East sellers (cap 1); the rest stay with the importing user.
+    assert owners == ["admin", "admin", "manager", "owner", "teammate"]

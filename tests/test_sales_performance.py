@@ -168,3 +168,24 @@ def test_performance_page(people: Any, month: str) -> None:
     saved = client.post("/performance/", {"user": "owner", "month": month, "amount": "20000"})
     assert saved.status_code == 302
     assert SalesTarget.objects.get().amount == Decimal("20000.00")
+
+
+def test_the_leaderboard_covers_the_viewers_teams_with_shared_ranks(
+    people: Any, api_for: Any, month: str
+) -> None:
+    _close(people.owner, "A", "1000", "Won", 1)
+    _close(people.teammate, "B", "1000", "Won", 1)
+    _close(people.outsider, "C", "9000", "Won", 1)
+    target_set(actor=people.admin, month=timezone.localdate(), amount="5000", user=people.outsider)
+    mine = api_for(people.owner).get(f"/api/v1/leaderboard?period={month}", **EN).json()
+    assert [(s["rank"], s["name"], s["won_amount"]) for s in mine["reps"]] == [
+        (1, "owner", "1000.00"),
+        (1, "teammate", "1000.00"),
+    ]
+    assert [team["name"] for team in mine["teams"]] == ["East"]
+    everyone = api_for(people.admin).get(f"/api/v1/leaderboard?period={month}", **EN).json()
+    assert [(s["rank"], s["name"], s["completion"]) for s in everyone["reps"]] == [
+        (1, "outsider", 1.8),
+        (2, "owner", None),
+        (2, "teammate", None),
+    ]

@@ -126,6 +126,8 @@ def test_pages_show_the_score_and_the_calibration(people: Any) -> None:
     html = page.content.decode()
     assert "chance to convert, learned from past leads" in html
     assert "channel = referral: ×" in html
+    assert client.get("/leads/calibration/").status_code == 403  # a rep
+    client.force_login(people.manager)
     report = client.get("/leads/calibration/", headers={"Accept-Language": "en"})
     assert report.status_code == 200
     assert "20 closed leads" in report.content.decode()

@@ -517,6 +517,7 @@ def test_roles_are_composed_from_each_domains_permissions(db):
         "sales.record_commitments",
         "sales.set_targets",
         "sales.view",
+        "sales.view_score_reports",
     ]
     assert sorted(role_permissions(Role.READ_ONLY)) == [
         "customers.view",

@@ -23,6 +23,7 @@ from guanxi.customers.models import (
     ContactSearchToken,
     CustomIdentifier,
 )
+from guanxi.platform.audit_visibility import hidden_targets
 from guanxi.platform.models import AuditEvent
 from guanxi.platform.visibility import (
     collaborator_filter,
@@ -329,6 +330,7 @@ def timeline(
             created_at__lt=before,
         )
         .exclude(target_type=Activity._meta.label_lower)
+        .exclude(hidden_targets(user))
         .select_related("actor")
         .order_by("-created_at", "-pk")[: limit + 1]
     )

@@ -5,7 +5,7 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet
 
-from guanxi.platform.audit_visibility import audit_visibility_filter
+from guanxi.platform.audit_visibility import audit_visibility_filter, hidden_targets
 from guanxi.platform.models import AuditEvent, RecordCollaborator, Team, User
 from guanxi.platform.roles import Role
 
@@ -16,8 +16,13 @@ def active_users(org_id: int | None) -> QuerySet[User]:
 
 
 def audit_events_visible_to(user: Any, *, verb_prefix: str = "") -> QuerySet[AuditEvent]:
-    """Audit rows of the user's organisation whose subject the user may see."""
-    events = AuditEvent.objects.filter(audit_visibility_filter(user)).select_related("actor")
+    """Audit rows of the user's organisation whose subject the user may see, naming no record
+    hidden from the user."""
+    events = (
+        AuditEvent.objects.filter(audit_visibility_filter(user))
+        .exclude(hidden_targets(user))
+        .select_related("actor")
+    )
     if verb_prefix:
         events = events.filter(verb__startswith=verb_prefix)
     return events

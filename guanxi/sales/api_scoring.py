@@ -12,9 +12,11 @@ from pydantic import Field, Strict, StringConstraints
 
 from guanxi.platform.api_support import WITH_BODY, Body, NonBlank, answers, get_visible
 from guanxi.platform.idempotency import idempotent_create, json_response
+from guanxi.platform.records import require_permission
 from guanxi.sales import selectors
 from guanxi.sales.lead_scoring import calibration, lead_score
 from guanxi.sales.models import LeadScoringRule, ScoringField, ScoringKind
+from guanxi.sales.permissions import SalesPermission
 from guanxi.sales.services.scoring import scoring_rule_create
 
 router = Router(tags=["sales"])
@@ -123,8 +125,9 @@ def create_scoring_rule(request: HttpRequest, payload: ScoringRuleIn) -> HttpRes
 
 @router.get(
     "/lead-scoring/calibration",
-    response=answers({200: CalibrationOut}),
+    response=answers({200: CalibrationOut}, 403),
     summary="Predicted against actual conversion by score decile and by channel",
 )
 def get_calibration(request: HttpRequest) -> Any:
+    require_permission(request.user, SalesPermission.VIEW_SCORE_REPORTS)
     return calibration(int(request.user.org_id))  # type: ignore[union-attr, arg-type]

@@ -20,6 +20,7 @@ class SalesConfig(AppConfig):
         from guanxi.sales.api_pools import router as pools_router
         from guanxi.sales.api_quotes import router as quotes_router
         from guanxi.sales.api_scoring import router as scoring_router
+        from guanxi.sales.audit import register as register_audit
         from guanxi.sales.choices import VERB_LABELS
         from guanxi.sales.churn import register as register_churn_signal
         from guanxi.sales.handover import register as register_handover
@@ -30,6 +31,7 @@ class SalesConfig(AppConfig):
         from guanxi.sales.related_rows import register as register_related_rows
 
         register_permissions()
+        register_audit()
         register_related_rows()
         register_handover()
         register_notifications()

@@ -49,9 +49,15 @@ def _team_figures(team: Team, day: datetime.date) -> dict[str, str]:
         "team": team.name,
         "date": day.isoformat(),
         "leads": str(
-            Lead.objects.filter(team=team, created_at__gte=start, created_at__lt=end).count()
+            Lead.objects.filter(
+                team=team, created_at__gte=start, created_at__lt=end, deleted_at__isnull=True
+            ).count()
         ),
-        "quotes": str(Quote.objects.filter(team=team, sent_at__gte=start, sent_at__lt=end).count()),
+        "quotes": str(
+            Quote.objects.filter(
+                team=team, sent_at__gte=start, sent_at__lt=end, deleted_at__isnull=True
+            ).count()
+        ),
         "won": str(today_won["n"]),
         "won_amount": f"{today_won['amount'] or Decimal(0):.2f}",
         "month_amount": f"{month_amount:.2f}",

@@ -15,19 +15,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import BigIntegerField, BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Cast, Round
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import ServiceValidationError
 from guanxi.core.money import default_currency
+from guanxi.platform.models import Team, User
 from guanxi.sales.choices import ForecastCategory, StageOutcome
-from guanxi.sales.models import Stage, StageChange
+from guanxi.sales.models import Stage
 from guanxi.sales.selectors import opportunities_visible_to
 
 # Years 1900-2199: wide enough for any sales plan, narrow enough that every date is valid.
 PERIOD = re.compile(r"^((?:19|2[01])\d\d)-(?:Q([1-4])|(0[1-9]|1[0-2]))$")
 CENT = Decimal("0.01")
+# An amount in whole cents, summed exactly by the database (SQLite sums decimals as floats).
+CENTS = Cast(Round(F("amount") * 100), BigIntegerField())
 
 
 def period_range(text: str) -> tuple[datetime.date, datetime.date]:
@@ -56,8 +60,9 @@ class Figures:
     won_count: int = 0
     won: Decimal = Decimal(0)
 
-    def add_open(self, amount: Decimal, probability: int, category: str) -> None:
-        self.open_count += 1
+    def add_open(self, amount: Decimal, probability: int, category: str, count: int = 1) -> None:
+        """``count`` open deals at one stage and in one category, worth ``amount`` together."""
+        self.open_count += count
         self.pipeline += amount
         self.weighted += amount * probability / 100
         if category == ForecastCategory.COMMIT:
@@ -66,8 +71,8 @@ class Figures:
         elif category == ForecastCategory.BEST_CASE:
             self.best_case += amount
 
-    def add_won(self, amount: Decimal) -> None:
-        self.won_count += 1
+    def add_won(self, amount: Decimal, count: int = 1) -> None:
+        self.won_count += count
         self.won += amount
 
     def as_dict(self) -> dict[str, Any]:
@@ -119,19 +124,42 @@ def forecast(user: Any, period: str, *, owner_id: int | None = None) -> Forecast
     deals = opportunities_visible_to(user)
     if owner_id:
         deals = deals.filter(owner_id=owner_id)
+    # Won: in a won stage (a list of keys, so that only the deals of the period are joined to
+    # their stage, for its probability, and not every deal the viewer may see).
+    won_stages = Stage.objects.filter(outcome=StageOutcome.WON).values("pk")
     in_period = deals.filter(
         Q(closed_at__isnull=True, expected_close__gte=start, expected_close__lt=end)
-        | Q(stage__outcome=StageOutcome.WON, closed_at__gte=start_at, closed_at__lt=end_at)
-    ).select_related("stage", "owner", "team")
+        | Q(stage__in=won_stages, closed_at__gte=start_at, closed_at__lt=end_at)
+    )
+    # Summed by the database: a row per category, open or won, owner, team and probability, a
+    # few hundred rows for tens of thousands of deals. The order of the keys matters to SQLite's
+    # planner: led by the owner's key, or with the stage's key among them, it reads the table
+    # through that index to spare sorting the groups, a random read of every row that takes
+    # about twice as long as the plain scan it makes now.
+    groups = list(
+        in_period.order_by()
+        .annotate(is_open=ExpressionWrapper(Q(closed_at__isnull=True), BooleanField()))
+        .values("forecast_category", "is_open", "owner_id", "team_id", "stage__probability")
+        .annotate(deals=Count("pk"), cents=Sum(CENTS))
+    )
+    owners = dict(
+        User.objects.filter(pk__in={g["owner_id"] for g in groups}).values_list("pk", "username")
+    )
+    teams = dict(
+        Team.objects.filter(pk__in={g["team_id"] for g in groups}).values_list("pk", "name")
+    )
     result = Forecast(period=period, start=start, end=end, currency=default_currency())
-    for deal in in_period.order_by("pk"):
-        owner = deal.owner.username
-        team = deal.team.name if deal.team else _("No team")
+    for group in groups:
+        owner = owners[group["owner_id"]]
+        team = teams[group["team_id"]] if group["team_id"] else _("No team")
+        amount = Decimal(group["cents"]).scaleb(-2)
         for figures in (result.total, result.by_owner[owner], result.by_team[team]):
-            if deal.closed_at is None:
-                figures.add_open(deal.amount, deal.stage.probability, deal.forecast_category)
+            if group["is_open"]:
+                figures.add_open(
+                    amount, group["stage__probability"], group["forecast_category"], group["deals"]
+                )
             else:
-                figures.add_won(deal.amount)
+                figures.add_won(amount, group["deals"])
     result.win_rates = win_rates_by_stage(user)
     return result
 
@@ -140,16 +168,14 @@ def win_rates_by_stage(user: Any) -> list[dict[str, Any]]:
     """For each open stage: of the closed deals the viewer may see that reached it, how many
     were won — the history to hold each stage's stated probability against."""
     closed = opportunities_visible_to(user).filter(closed_at__isnull=False)
+    # Read from the deals to their moves (a scan of the deals, each one's moves by its key),
+    # not from the moves to a list of the deals' keys, which looks every deal up a second time.
     reached = (
-        StageChange.objects.filter(opportunity__in=closed)
-        .values("to_stage")
+        closed.order_by()
+        .values(to_stage=F("stage_changes__to_stage"))
         .annotate(
-            reached=Count("opportunity", distinct=True),
-            won=Count(
-                "opportunity",
-                filter=Q(opportunity__stage__outcome=StageOutcome.WON),
-                distinct=True,
-            ),
+            reached=Count("pk", distinct=True),
+            won=Count("pk", filter=Q(stage__outcome=StageOutcome.WON), distinct=True),
         )
     )
     counts = {row["to_stage"]: row for row in reached}

@@ -14,6 +14,7 @@ Undo deletes (restorably) the leads the batch created that nobody has converted 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from itertools import cycle
 from typing import Any, cast
@@ -97,6 +98,9 @@ class _Chunk:
         names = [str(n) for n in context.options.get("assign") or []]
         # ``auto``: the organisation's assignment rules pick each owner (by the row's region).
         self.by_rules = names == ["auto"]
+        self.given: Counter[int] = Counter()  # leads given to each rep, not yet written
+        # A dry run keeps the round in memory: it writes nothing, not even whose turn it is.
+        self.turns: dict[int, int] | None = {} if context.dry_run else None
         users = User.objects.filter(org_id=self.actor.org_id, username__in=names, is_active=True)
         self.assignees = cycle(list(users.order_by("username"))) if names else None
         self.event = collapse(str(context.options.get("event") or ""))[:100]
@@ -206,7 +210,12 @@ class _Chunk:
                 org_id=self.actor.org_id, username=row["owner"], is_active=True
             ).first()
         if self.by_rules:
-            return owner_by_rules(self.actor.org_id, row.get("province") or "")
+            return owner_by_rules(
+                self.actor.org_id,
+                row.get("province") or "",
+                pending=self.given,
+                turns=self.turns,
+            )
         return next(self.assignees) if self.assignees else None
 
     def create(self, row: dict[str, Any]) -> None:

@@ -20,7 +20,6 @@ does on leads it has not seen: predicted against actual conversion per decile an
 
 from __future__ import annotations
 
-import copy
 import datetime
 import math
 from collections import Counter, defaultdict
@@ -29,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.utils import timezone
 
 from guanxi.sales.choices import LeadStatus
@@ -38,6 +36,7 @@ from guanxi.sales.models import Lead, LeadScoringRule, ScoringField
 STALE_DAYS = 60
 CACHE_SECONDS = 3600
 MIN_EACH = 5
+MIN_CHANNEL = 5
 DECISION_WORDS = (
     "总",
     "经理",
@@ -103,19 +102,35 @@ def outcome_of(row: dict[str, Any], now: datetime.datetime) -> bool | None:
 
 @dataclass
 class Model:
-    """Counts per outcome and per (feature, value, outcome)."""
+    """Counts per outcome and per (feature, value, outcome), and the outcome each counted lead
+    was counted with (so a lead is taken out exactly as it went in)."""
 
     totals: Counter[bool] = field(default_factory=Counter)
     counts: dict[str, Counter[tuple[str, bool]]] = field(
         default_factory=lambda: defaultdict(Counter)
     )
-    values: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    values: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    counted: dict[int, bool] = field(default_factory=dict)
 
     def add(self, features: dict[str, str], won: bool, sign: int = 1) -> None:
         self.totals[won] += sign
         for name, value in features.items():
             self.counts[name][(value, won)] += sign
-            self.values[name].add(value)
+            self.values[name][value] += sign
+            if self.values[name][value] <= 0:
+                del self.values[name][value]
+
+    def without(self, lead_id: int, features: dict[str, str]) -> Model:
+        """A copy that never saw this lead (itself when it was not counted)."""
+        if lead_id not in self.counted:
+            return self
+        other = Model(
+            totals=Counter(self.totals),
+            counts=defaultdict(Counter, {k: Counter(v) for k, v in self.counts.items()}),
+            values=defaultdict(Counter, {k: Counter(v) for k, v in self.values.items()}),
+        )  # the small tables only, not the list of counted leads
+        other.add(features, self.counted[lead_id], sign=-1)
+        return other
 
     @property
     def usable(self) -> bool:
@@ -155,22 +170,20 @@ def train(closed: Iterable[tuple[dict[str, Any], bool]]) -> Model:
     model = Model()
     for row, won in closed:
         model.add(features_of(row), won)
+        model.counted[row["id"]] = won
     return model
 
 
 def trained_model(org_id: int, now: datetime.datetime | None = None) -> Model:
-    """The organisation's model, counted again only when its leads changed (and at least
-    daily, as open leads turn stale): every lead page reads it."""
-    leads = Lead.objects.filter(org_id=org_id)
-    marker = leads.aggregate(n=Count("id"), last=Max("updated_at"))
-    day = (now or timezone.now()).date().isoformat()
-    last = marker["last"].timestamp() if marker["last"] else 0
-    key = f"sales:lead-model:{org_id}:{marker['n']}:{last}:{day}"
+    """The organisation's model, counted at most once an hour: every lead page reads it, and a
+    lead's outcome an hour late changes its neighbours' scores by a hair."""
+    hour = (now or timezone.now()).strftime("%Y%m%d%H")
+    key = f"sales:lead-model:{org_id}:{hour}"
     model = cache.get(key)
     if model is None:
         model = train(history(org_id, now))
         cache.set(key, model, CACHE_SECONDS)
-    return copy.deepcopy(model)
+    return model
 
 
 def _rule_matches(rule: LeadScoringRule, row: dict[str, Any]) -> bool:
@@ -195,13 +208,12 @@ def lead_score(lead: Lead, now: datetime.datetime | None = None) -> dict[str, An
     """Both halves for one lead, each with its items."""
     row = Lead.objects.filter(pk=lead.pk).values(*VALUES).get()
     points, rules = rule_points(lead.org_id, row)
-    model = trained_model(lead.org_id, now)
+    features = features_of(row)
+    # Judged as if its own outcome were unknown: taken out of the counts if it is in them.
+    model = trained_model(lead.org_id, now).without(lead.pk, features)
     learned = None
     if model.usable:
-        own = outcome_of(row, now or timezone.now())
-        if own is not None:
-            model.add(features_of(row), own, sign=-1)  # judged as if its outcome were unknown
-        probability, prior, items = model.explain(features_of(row))
+        probability, prior, items = model.explain(features)
         learned = {
             "probability": round(probability, 4),
             "base_rate": round(prior, 4),
@@ -231,7 +243,19 @@ def _bins(scored: list[tuple[float, bool, str]], count: int) -> list[dict[str, A
 
 
 def calibration(org_id: int, now: datetime.datetime | None = None) -> dict[str, Any]:
-    """Predicted against actual conversion of the closed leads, each scored leave-one-out."""
+    """Predicted against actual conversion of the closed leads, each scored leave-one-out;
+    counted at most once an hour. Channels with fewer than ``MIN_CHANNEL`` closed leads are
+    reported together as ``other``, so no row gives away a handful of leads' outcomes."""
+    hour = (now or timezone.now()).strftime("%Y%m%d%H")
+    key = f"sales:lead-calibration:{org_id}:{hour}"
+    report = cache.get(key)
+    if report is None:
+        report = _calibration(org_id, now)
+        cache.set(key, report, CACHE_SECONDS)
+    return report  # type: ignore[no-any-return]
+
+
+def _calibration(org_id: int, now: datetime.datetime | None) -> dict[str, Any]:
     closed = history(org_id, now)
     model = train(closed)
     if not model.usable:
@@ -240,12 +264,15 @@ def calibration(org_id: int, now: datetime.datetime | None = None) -> dict[str, 
     for row, won in closed:
         features = features_of(row)
         model.add(features, won, sign=-1)
+        usable = model.usable
         probability, _prior, _items = model.explain(features)
         model.add(features, won)
-        scored.append((probability, won, features["channel"]))
+        if usable:
+            scored.append((probability, won, features["channel"]))
+    sizes = Counter(item[2] for item in scored)
     by_channel: dict[str, list[tuple[float, bool, str]]] = defaultdict(list)
     for item in scored:
-        by_channel[item[2]].append(item)
+        by_channel[item[2] if sizes[item[2]] >= MIN_CHANNEL else "other"].append(item)
     channels = [
         {
             "channel": name,

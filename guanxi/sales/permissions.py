@@ -22,6 +22,7 @@ class SalesPermission(models.TextChoices):
     MANAGE_POOLS = "sales.manage_pools", _("Set up customer pools")
     APPROVE_DISCOUNTS = "sales.approve_discounts", _("Approve discounts beyond a rep's limit")
     SET_TARGETS = "sales.set_targets", _("Set monthly sales targets")
+    VIEW_SCORE_REPORTS = "sales.view_score_reports", _("See how well lead scores predict")
     MANAGE_ASSIGNMENT = "sales.manage_assignment", _("Set the rules that assign and score leads")
 
 
@@ -39,6 +40,8 @@ _HOLDERS = {
     SalesPermission.APPROVE_DISCOUNTS: frozenset({Role.MANAGER}),
     SalesPermission.MANAGE_ASSIGNMENT: frozenset(),  # administrators only
     SalesPermission.SET_TARGETS: frozenset({Role.MANAGER}),
+    # Organisation-wide conversion by channel: for those who steer sales, not every reader.
+    SalesPermission.VIEW_SCORE_REPORTS: frozenset({Role.MANAGER}),
 }
 
 

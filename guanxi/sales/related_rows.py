@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from guanxi.customers.registry import (
@@ -76,9 +77,14 @@ def visits_forget_the_person(customer: CustomerRef) -> Counts:
     if customer.kind != "contact":
         return keep_unlinked(Visit)(customer)
     visits = Visit.objects.filter(contact_id=customer.pk)
-    for relative in visits.exclude(photo="").values_list("photo", flat=True):
-        photo_path(relative).unlink(missing_ok=True)
+    photos = list(visits.exclude(photo="").values_list("photo", flat=True))
     deleted, _by_model = visits.delete()
+
+    def remove_photos() -> None:  # once the erasure is committed, not before
+        for relative in photos:
+            photo_path(relative).unlink(missing_ok=True)
+
+    transaction.on_commit(remove_photos)
     return {DELETED: deleted}
 
 

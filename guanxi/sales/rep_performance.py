@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from guanxi.platform.models import Team, User
 from guanxi.platform.rep_metrics import registered_rep_metrics
+from guanxi.platform.visibility import managed_team_ids
 from guanxi.sales.choices import StageOutcome
 from guanxi.sales.forecast import period_range
 from guanxi.sales.models import CommitmentStatus, SalesTarget
@@ -116,6 +117,16 @@ def rep_performance(user: Any, period: str) -> list[RepRow]:
     return sorted(rows.values(), key=lambda row: (-row.won_amount, row.username))
 
 
+def _scope(user: Any) -> set[int] | None:
+    """The teams whose standings the user reads: ``None`` for everyone (administrators)."""
+    if user.is_administrator:
+        return None
+    teams = set(managed_team_ids(user))
+    if user.team_id:
+        teams.add(user.team_id)
+    return teams
+
+
 @dataclass
 class Standing:
     name: str
@@ -129,10 +140,20 @@ class Standing:
 
 
 def leaderboard(user: Any, period: str) -> dict[str, list[Standing]]:
-    """The month's (or quarter's) won revenue per rep and per team beside their targets."""
+    """The month's (or quarter's) won revenue per rep and per team beside their targets, over
+    the viewer's scope: their own team and the teams they manage (everyone for administrators),
+    so figures and targets are counted over the same people. Ties share a rank (1, 1, 3)."""
     start, end, start_at, end_at = _moments(period)
+    team_ids = _scope(user)
+    people = User.objects.filter(org_id=user.org_id)
+    if team_ids is not None:
+        people = people.filter(Q(team_id__in=team_ids) | Q(pk=user.pk))
+    in_scope = set(people.values_list("pk", flat=True))
     won = opportunities_visible_to(user).filter(
-        stage__outcome=StageOutcome.WON, closed_at__gte=start_at, closed_at__lt=end_at
+        stage__outcome=StageOutcome.WON,
+        closed_at__gte=start_at,
+        closed_at__lt=end_at,
+        owner_id__in=in_scope,
     )
     by_rep: dict[int, Decimal] = defaultdict(Decimal)
     by_team: dict[int, Decimal] = defaultdict(Decimal)
@@ -141,6 +162,8 @@ def leaderboard(user: Any, period: str) -> dict[str, list[Standing]]:
         if team_id:
             by_team[team_id] += amount
     targets = SalesTarget.objects.filter(org_id=user.org_id, month__gte=start, month__lt=end)
+    if team_ids is not None:
+        targets = targets.filter(Q(user_id__in=in_scope) | Q(team_id__in=team_ids))
     rep_targets: dict[int, Decimal] = defaultdict(Decimal)
     team_targets: dict[int, Decimal] = defaultdict(Decimal)
     for target in targets:
@@ -148,21 +171,21 @@ def leaderboard(user: Any, period: str) -> dict[str, list[Standing]]:
             rep_targets[target.user_id] += target.amount
         elif target.team_id:
             team_targets[target.team_id] += target.amount
-    sellers = User.objects.filter(
-        Q(pk__in=set(by_rep) | set(rep_targets)), org_id=user.org_id
-    ).order_by("username")
+    sellers = people.filter(pk__in=set(by_rep) | set(rep_targets)).order_by("username")
     reps = [
         Standing(person.display_name, by_rep.get(person.pk, Decimal(0)), rep_targets.get(person.pk))
         for person in sellers
     ]
+    shown_teams = set(by_team) | set(team_targets)
+    if team_ids is not None:
+        shown_teams &= team_ids
     teams = [
         Standing(team.name, by_team.get(team.pk, Decimal(0)), team_targets.get(team.pk))
-        for team in Team.objects.filter(
-            pk__in=set(by_team) | set(team_targets), org_id=user.org_id
-        ).order_by("name")
+        for team in Team.objects.filter(pk__in=shown_teams, org_id=user.org_id).order_by("name")
     ]
     for standings in (reps, teams):
         standings.sort(key=lambda s: (-s.won_amount, s.name))
-        for rank, standing in enumerate(standings, start=1):
-            standing.rank = rank
+        for place, standing in enumerate(standings, start=1):
+            tied = place > 1 and standings[place - 2].won_amount == standing.won_amount
+            standing.rank = standings[place - 2].rank if tied else place
     return {"reps": reps, "teams": teams}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.db import transaction
@@ -77,25 +78,44 @@ def _open_counts(org_id: int, people: list[User]) -> dict[int, int]:
 
 
 @transaction.atomic
-def owner_by_rules(org_id: int, province: str = "") -> User | None:
+def owner_by_rules(
+    org_id: int,
+    province: str = "",
+    *,
+    pending: Counter[int] | None = None,
+    turns: dict[int, int] | None = None,
+) -> User | None:
     """The next rep in turn under the first rule for this region that has anyone under its cap;
     ``None`` when no rule applies (the caller keeps its own default). The rule row is locked, so
-    two leads arriving together go to two reps, not the same one twice."""
+    two leads arriving together go to two reps, not the same one twice.
+
+    A batch (an import chunk) passes ``pending``, the leads it has given each rep but not yet
+    written, so the caps count them; a dry run passes ``turns`` (rule → last rep) to keep the
+    round in memory and write nothing.
+    """
     province = province_name(province.strip()) if province.strip() else ""
     applies = Q(province="") | Q(province=province) if province else Q(province="")
-    rules = AssignmentRule.objects.select_for_update().filter(applies, org_id=org_id, active=True)
+    rules = AssignmentRule.objects.filter(applies, org_id=org_id, active=True)
+    if turns is None:
+        rules = rules.select_for_update()
     # The rules for the lead's own region first, then those for every region.
     for rule in sorted(rules, key=lambda r: (r.province == "", r.position, r.pk)):
         people = _members(rule)
         if not people:
             continue
         held = _open_counts(org_id, people) if rule.open_lead_cap else {}
-        start = next((i + 1 for i, p in enumerate(people) if p.pk == rule.last_owner_id), 0)
-        turn = people[start:] + people[:start]
-        for person in turn:
-            if rule.open_lead_cap and held.get(person.pk, 0) >= rule.open_lead_cap:
+        last = turns.get(rule.pk, rule.last_owner_id) if turns is not None else rule.last_owner_id
+        start = next((i + 1 for i, p in enumerate(people) if p.pk == last), 0)
+        for person in people[start:] + people[:start]:
+            taken = held.get(person.pk, 0) + (pending or Counter())[person.pk]
+            if rule.open_lead_cap and taken >= rule.open_lead_cap:
                 continue
-            rule.last_owner = person
-            rule.save(update_fields=["last_owner", "updated_at"])
+            if pending is not None:
+                pending[person.pk] += 1
+            if turns is not None:
+                turns[rule.pk] = person.pk
+            else:
+                rule.last_owner = person
+                rule.save(update_fields=["last_owner", "updated_at"])
             return person
     return None

@@ -47,7 +47,12 @@ def _photo_kind(data: bytes) -> str:
 
 
 def photo_path(relative: str) -> Path:
-    return Path(settings.DATA_DIR) / relative
+    """The photo's file, refused if the stored name would lead outside the data directory."""
+    root = Path(settings.DATA_DIR).resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents:
+        raise ValueError(f"A visit photo outside the data directory: {relative!r}")
+    return path
 
 
 @transaction.atomic
@@ -75,9 +80,12 @@ def visit_check_in(
     accuracy = None
     if accuracy_m not in (None, ""):
         try:
-            accuracy = max(0, min(int(float(accuracy_m)), 1_000_000))
-        except (TypeError, ValueError):
+            metres = Decimal(str(accuracy_m))
+        except InvalidOperation:
             raise _error("accuracy_m", _("Not a distance in metres.")) from None
+        if not metres.is_finite():
+            raise _error("accuracy_m", _("Not a distance in metres."))
+        accuracy = int(max(Decimal(0), min(metres, Decimal(1_000_000))))
     note = " ".join(str(note or "").split())
     if len(note) > 500:
         raise _error("note", _("At most %(count)s characters.") % {"count": 500})
@@ -93,33 +101,35 @@ def visit_check_in(
         company = contact.account
         account = company if company is not None and can_see(actor, company) else None
     try:
-        visit = Visit.objects.create(
-            org_id=actor.org_id,
-            owner=actor,
-            team_id=actor.team_id,
-            created_by=actor,
-            contact=contact,
-            account=account,
-            checked_in_at=timezone.now(),
-            latitude=lat,
-            longitude=lng,
-            accuracy_m=accuracy,
-            photo=relative,
-            note=note,
-        )
-    except Exception:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                org_id=actor.org_id,
+                owner=actor,
+                team_id=actor.team_id,
+                created_by=actor,
+                contact=contact,
+                account=account,
+                checked_in_at=timezone.now(),
+                latitude=lat,
+                longitude=lng,
+                accuracy_m=accuracy,
+                photo=relative,
+                note=note,
+            )
+            location = f"{lat},{lng}" if lat is not None else None
+            audit_record(
+                actor=actor,
+                verb="sales.visit.checked_in",
+                target=visit,
+                subject=contact or account,
+                changes={
+                    "note": {"before": None, "after": note},
+                    "location": {"before": None, "after": location},
+                    "photo": {"before": None, "after": bool(relative)},
+                },
+            )
+    except BaseException:
         if relative:
             photo_path(relative).unlink(missing_ok=True)
         raise
-    audit_record(
-        actor=actor,
-        verb="sales.visit.checked_in",
-        target=visit,
-        subject=contact or account,
-        changes={
-            "note": {"before": None, "after": note},
-            "location": {"before": None, "after": f"{lat},{lng}" if lat is not None else None},
-            "photo": {"before": None, "after": bool(relative)},
-        },
-    )
     return visit

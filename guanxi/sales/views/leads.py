@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -101,12 +102,17 @@ def lead_detail_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             "status_form": LeadStatusForm(initial={"status": lead.status, "version": lead.version}),
             "convert_form": ConvertForm(initial={"opportunity_name": lead.company or lead.name}),
             "score": lead_score(lead),
+            "can_see_calibration": request.user.has_role_permission(  # type: ignore[union-attr]
+                SalesPermission.VIEW_SCORE_REPORTS
+            ),
         },
     )
 
 
 @login_required
 def lead_calibration_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role_permission(SalesPermission.VIEW_SCORE_REPORTS):  # type: ignore[union-attr]
+        raise PermissionDenied
     report = calibration(int(request.user.org_id))  # type: ignore[union-attr, arg-type]
     return render(request, "sales/lead_calibration.html", {"report": report})
 

@@ -73,6 +73,8 @@ def visit_list_view(request: HttpRequest) -> HttpResponse:
         day = datetime.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         day = timezone.localdate()
+    if not 1900 <= day.year <= 2199:
+        day = timezone.localdate()
     rep = User.objects.filter(
         org_id=request.user.org_id,  # type: ignore[union-attr]
         username=request.GET.get("rep", ""),
