@@ -109,3 +109,26 @@ def test_page_shows_people_and_time_in_stages(people: Any, deal: Any) -> None:
     )
     assert refused.status_code == 302
     assert DealContact.objects.count() == 1
+
+
+def test_a_private_deal_is_not_named_on_its_companys_timeline(people: Any, deal: Any) -> None:
+    from guanxi.customers.selectors import timeline
+    from guanxi.platform.selectors import audit_events_visible_to
+
+    secret = opportunity_create(actor=people.owner, name="绝密大单", account=deal.account)
+    secret.visibility = "owner"
+    secret.save(update_fields=["visibility"])
+    DealContact.objects.all().delete()
+    from guanxi.sales.services.deal_contacts import deal_contact_set
+
+    deal_contact_set(actor=people.owner, opportunity=secret, contact=deal.boss, role="user")
+    # The teammate sees the company and its contact, not the owner-only deal.
+    entries, _cursor = timeline(people.teammate, deal.account, limit=50)
+    targets = {entry.event.target_id for entry in entries if entry.event}
+    assert secret.pk not in targets and deal.pk in targets
+    trail = audit_events_visible_to(people.teammate)
+    assert not trail.filter(target_type="sales.opportunity", target_id=secret.pk).exists()
+    owners_view = audit_events_visible_to(people.owner).filter(target_type="sales.opportunity")
+    assert owners_view.filter(target_id=secret.pk).count() == 2
+    contact_entries, _cursor = timeline(people.teammate, deal.boss, limit=50)
+    assert not [e for e in contact_entries if e.event and e.event.target_id == secret.pk]
