@@ -109,3 +109,19 @@ def test_page_shows_the_rule_and_the_totals(people: Any, quote: Any) -> None:
     html = page.content.decode()
     for expected in ("渠道价 #1: -10% ≥2", "8176.68", "标记为已发送"):
         assert expected in html, expected
+
+
+def test_lists_show_quotes_for_a_company_alone(people: Any, quote: Any) -> None:
+    """A quote for a company without a contact (the common B2B case) on every list."""
+    company = account_create(actor=people.owner, name="无联系人公司")
+    product = quote.lines.first().product
+    quote_create(actor=people.owner, account=company, lines=[QuoteLineInput(product, 1, 30)])
+    rep, manager = Client(), Client()
+    rep.force_login(people.owner)
+    manager.force_login(people.manager)
+    listed = rep.get("/quotes/")
+    assert listed.status_code == 200 and "无联系人公司" in listed.content.decode()
+    today = manager.get("/today/")
+    assert today.status_code == 200 and "无联系人公司" in today.content.decode()
+    panel = rep.get(f"/accounts/{company.public_id}/")
+    assert panel.status_code == 200 and "Q20" in panel.content.decode()
