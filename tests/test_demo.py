@@ -111,3 +111,36 @@ def test_demo_sales_shows_quotes_in_every_state(people):
     lost = Opportunity.objects.filter(stage__outcome="lost")
     assert lost.exists() and not lost.filter(close_reason="").exists()
     assert f"{Quote.objects.count()} quotes." in out.getvalue()
+
+
+def test_every_sales_page_opens_on_the_demo(people):
+    """The demo as a newcomer sees it: every sales page answers for every role."""
+    from django.test import Client
+
+    from guanxi.sales.models import Lead, Opportunity, Quote
+
+    _run(60, seed=4)
+    call_command("demo_sales", stdout=StringIO(), stderr=StringIO())
+    quote = Quote.objects.order_by("pk").first()
+    deal = Opportunity.objects.order_by("pk").first()
+    lead = Lead.objects.order_by("pk").first()
+    pages = [
+        "/today/",
+        "/leads/",
+        "/opportunities/",
+        "/quotes/",
+        "/products/",
+        "/forecast/",
+        "/channels/",
+        "/performance/",
+        "/visits/",
+        f"/quotes/{quote.public_id}/",
+        f"/opportunities/{deal.public_id}/",
+        f"/leads/{lead.public_id}/",
+    ]
+    for person in (people.admin, people.manager, people.owner, people.reader):
+        client = Client()
+        client.force_login(person)
+        for path in pages:
+            status = client.get(path).status_code
+            assert status in (200, 404), (person.username, path, status)
