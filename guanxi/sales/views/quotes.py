@@ -27,6 +27,7 @@ from guanxi.sales.services.quote_approval import can_approve, quote_decide_disco
 from guanxi.sales.services.quote_flow import quote_accept, quote_reject, quote_send
 from guanxi.sales.services.quote_lines import QuoteLineInput
 from guanxi.sales.services.quotes import quote_create, quote_revise
+from guanxi.sales.views.named_record import record_from_query
 
 LIST_SIZE = 100
 
@@ -55,17 +56,7 @@ def _target(request: HttpRequest) -> dict[str, Any]:
         "account": accounts_visible_to,
         "contact": contacts_visible_to,
     }
-    for name, visible in readers.items():
-        given = request.GET.get(name, "")
-        if given:
-            try:
-                record = visible(request.user).filter(public_id=uuid.UUID(given)).first()
-            except ValueError:
-                record = None
-            if record is None:
-                raise Http404
-            return {name: record}
-    raise Http404
+    return record_from_query(request, readers)
 
 
 @login_required

@@ -20,22 +20,14 @@ from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
 from guanxi.platform.models import User
 from guanxi.sales import selectors
 from guanxi.sales.services.visits import MAX_PHOTO_BYTES, photo_path, visit_check_in
+from guanxi.sales.views.named_record import record_from_query
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 def _customer(request: HttpRequest) -> dict[str, Any]:
-    for name, visible in (("contact", contacts_visible_to), ("account", accounts_visible_to)):
-        given = request.GET.get(name, "")
-        if given:
-            try:
-                record = visible(request.user).filter(public_id=uuid.UUID(given)).first()
-            except ValueError:
-                record = None
-            if record is None:
-                raise Http404
-            return {name: record}
-    raise Http404
+    readers = {"contact": contacts_visible_to, "account": accounts_visible_to}
+    return record_from_query(request, readers)
 
 
 @login_required
