@@ -59,7 +59,7 @@ def test_rep_performance(people: Any, api_for: Any, month: str) -> None:
     )
     commitment_close(actor=people.owner, commitment=broken, status="broken", version=1)
     register_rep_metric(
-        RepMetric("satisfaction", "CSAT", lambda ids, start, end: {i: 4.5 for i in ids})
+        RepMetric("satisfaction", "CSAT", lambda viewer, ids, start, end: {i: 4.5 for i in ids})
     )
     try:
         rows = api_for(people.manager).get(f"/api/v1/rep-performance?period={month}", **EN).json()

@@ -1,8 +1,9 @@
 """Figures about a person's work that other modules contribute to the sales rep report.
 
 The manager choosing who gets the big deal wants the satisfaction of each rep's customers, which
-service records; sales and service are siblings and never import each other, so service (or any
-module) registers a :class:`RepMetric` here and sales shows whatever is registered.
+service will record; sales and service are siblings and never import each other, so a module
+registers a :class:`RepMetric` here and sales shows whatever is registered (nothing registers one
+yet: the service module does not exist).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-# (user ids, start, end) → {user id: value}; a value is a number or None ("no data").
-Compute = Callable[[Iterable[int], datetime.datetime, datetime.datetime], dict[int, Any]]
+# (viewer, user ids, start, end) → {user id: value}; a value is a number or None ("no data").
+# The viewer is given so that a module counts only the records the viewer may see.
+Compute = Callable[[Any, Iterable[int], datetime.datetime, datetime.datetime], dict[int, Any]]
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def rep_performance(user: Any, period: str) -> list[RepRow]:
     for person in User.objects.filter(pk__in=rows):
         rows[person.pk].username, rows[person.pk].name = person.username, person.display_name
     for metric in registered_rep_metrics():
-        values = metric.compute(list(rows), start_at, end_at)
+        values = metric.compute(user, list(rows), start_at, end_at)
         for owner_id, row in rows.items():
             row.extra[metric.key] = values.get(owner_id)
     return sorted(rows.values(), key=lambda row: (-row.won_amount, row.username))

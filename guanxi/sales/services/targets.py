@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from guanxi.core.errors import PermissionDeniedError, ServiceValidationError
@@ -48,9 +48,18 @@ def target_set(
     )
     before = str(row.amount) if row else None
     if row is None:
-        row = SalesTarget.objects.create(
-            org_id=actor.org_id, user=user, team=team, month=month, amount=value
-        )
+        try:
+            with transaction.atomic():  # a colleague may set the same month at the same moment
+                row = SalesTarget.objects.create(
+                    org_id=actor.org_id, user=user, team=team, month=month, amount=value
+                )
+        except IntegrityError:
+            row = SalesTarget.objects.select_for_update().get(
+                org_id=actor.org_id, user=user, team=team, month=month
+            )
+            before = str(row.amount)
+            row.amount = value
+            row.save(update_fields=["amount", "updated_at"])
     else:
         row.amount = value
         row.save(update_fields=["amount", "updated_at"])
