@@ -121,6 +121,10 @@ class StageChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "pk"]
+        indexes = [
+            # The forecast's win rate per stage follows each closed deal to the stages it reached.
+            models.Index(fields=["opportunity", "to_stage"], name="sales_stagechange_reached_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_stage_id} → {self.to_stage_id}"
