@@ -118,7 +118,8 @@ def test_quote_lines_are_priced_by_the_first_matching_rule(
     assert created.status_code == 201, created.content
     quote = created.json()
     rows = [
-        (line["unit_price"], line["list_price"], line["price_rule"], line["net_amount"]) for line in quote["lines"]
+        (line["unit_price"], line["list_price"], line["price_rule"], line["net_amount"])
+        for line in quote["lines"]
     ]
     assert rows == [
         # The region's book comes before the book for everyone: 5% off from 5 units.
@@ -391,3 +392,26 @@ def test_bad_quote_input(people: Any, api_for: Any, shop: Any) -> None:
         "lines.0.product_id": ["“无价” has no list price and no price book prices it."]
     }
     assert Quote.objects.count() == 0
+
+
+def test_a_deals_hidden_contact_stays_off_its_quote_and_order(
+    people: Any, api_for: Any, shop: Any
+) -> None:
+    """The teammate works the deal but may not see its owner-only contact: the quote and the
+    order name the company alone, and nothing refuses."""
+    secret = contact_create(actor=people.owner, name="私人联系人", visibility="owner")
+    deal = opportunity_create(actor=people.owner, name="合作", account=shop.account, contact=secret)
+    teammate = api_for(people.teammate)
+    body = {"opportunity_id": str(deal.public_id), "lines": [{"product_id": shop.till}]}
+    quote = teammate.post("/api/v1/quotes", body, **EN)
+    assert quote.status_code == 201, quote.content
+    assert (quote.json()["contact_id"], quote.json()["account_id"]) == (
+        None,
+        str(shop.account.public_id),
+    )
+    path = f"/api/v1/quotes/{quote.json()['id']}"
+    teammate.post(f"{path}/send", {}, **EN)
+    accepted = teammate.post(f"{path}/accept", {}, **EN)
+    assert accepted.status_code == 200, accepted.content
+    order = Order.objects.get(public_id=accepted.json()["order_id"])
+    assert (order.contact_id, order.account_id) == (None, shop.account.pk)

@@ -20,6 +20,7 @@ from guanxi.commerce.services.orders import SoldLine, order_record_sale
 from guanxi.core.concurrency import check_version, lock_for_update
 from guanxi.core.errors import ConflictError, ServiceValidationError
 from guanxi.platform.services.audit import audit_record
+from guanxi.platform.visibility import can_see
 from guanxi.sales.choices import ApprovalStatus, QuoteStatus, StageOutcome
 from guanxi.sales.models import Opportunity, Quote
 from guanxi.sales.quote_conflicts import Conflict, price_conflicts
@@ -120,7 +121,9 @@ def quote_accept(*, actor: Any, quote: Quote, version: int | None = None) -> Quo
     if quote.valid_until < timezone.localdate():
         raise ConflictError(_("This quote has expired; revise it and send it again."))
     deal = quote.opportunity
-    contact = quote.contact or (deal.contact if deal else None)
+    contact = quote.contact
+    if contact is None and deal is not None and deal.contact is not None:
+        contact = deal.contact if can_see(actor, deal.contact) else None
     lines = [
         SoldLine(line.product, line.description, line.quantity, line.total_amount)
         for line in quote.lines.select_related("product")

@@ -60,7 +60,13 @@ def _customer(
         require_can_work_on_deal(actor, opportunity)
         if opportunity.closed_at is not None:
             raise _error("opportunity_id", _("This opportunity is closed."))
-        account, contact = opportunity.account, opportunity.contact
+        # The deal's customers the rep may see: a hidden one is left off the quote, not named.
+        account = opportunity.account
+        contact = opportunity.contact
+        if account is not None and not can_see(actor, account):
+            account = None
+        if contact is not None and not can_see(actor, contact):
+            contact = None
     for record in (account, contact):
         if record is not None:
             require_visible(actor, record)
