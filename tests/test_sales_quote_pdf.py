@@ -125,3 +125,19 @@ def test_lists_show_quotes_for_a_company_alone(people: Any, quote: Any) -> None:
     assert today.status_code == 200 and "无联系人公司" in today.content.decode()
     panel = rep.get(f"/accounts/{company.public_id}/")
     assert panel.status_code == 200 and "Q20" in panel.content.decode()
+
+
+def test_the_page_warns_of_another_price_for_the_customer(people: Any, quote: Any) -> None:
+    product = quote.lines.first().product
+    other = quote_create(
+        actor=people.teammate, contact=quote.contact, lines=[QuoteLineInput(product, 3, 5)]
+    )
+    client = Client()
+    client.force_login(people.teammate)
+    html = client.get(
+        f"/quotes/{other.public_id}/", headers={"Accept-Language": "en"}
+    ).content.decode()
+    # 2412.00 (the book's price from two units) here less 5%: 2291.40; 2412.00 on the other.
+    assert "This customer has another price for the same product" in html
+    assert f"{quote.label}</a> (owner): 智能收银机 2412.00" in html
+    assert "here 2291.40" in html
