@@ -9,14 +9,13 @@ import uuid
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field, StringConstraints
 
-from guanxi.core.errors import ServiceValidationError
 from guanxi.core.money import decimal_string
+from guanxi.customers.api.common import active_colleague
 from guanxi.platform.api_support import WITH_BODY, Amount, Body, answers, get_visible
-from guanxi.platform.models import Team, User
+from guanxi.platform.models import Team
 from guanxi.sales.rep_performance import leaderboard, rep_performance
 from guanxi.sales.schemas import PeriodFilters
 from guanxi.sales.services.targets import target_set
@@ -125,7 +124,7 @@ def set_target(request: HttpRequest, payload: TargetIn) -> dict[str, Any]:
     month = datetime.date(int(match.group(1)), int(match.group(2)), 1)
     user = team = None
     if payload.user:
-        user = get_visible_user(org_id, payload.user)
+        user = active_colleague(request, payload.user)
     if payload.team_id:
         team = get_visible(Team.objects.filter(org_id=org_id), payload.team_id)
     row = target_set(actor=request.user, month=month, amount=payload.amount, user=user, team=team)
@@ -135,10 +134,3 @@ def set_target(request: HttpRequest, payload: TargetIn) -> dict[str, Any]:
         "user": user.username if user else None,
         "team_id": team.public_id if team else None,
     }
-
-
-def get_visible_user(org_id: int, username: str) -> User:
-    person = User.objects.filter(org_id=org_id, username=username, is_active=True).first()
-    if person is None:
-        raise ServiceValidationError.for_field("user", _("No such user."))
-    return person

@@ -13,6 +13,7 @@ from pydantic import Field, StringConstraints
 
 from guanxi.commerce.models import Product
 from guanxi.core.errors import ServiceValidationError
+from guanxi.customers.api.common import active_colleague
 from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
 from guanxi.platform.api_support import (
     WITH_BODY,
@@ -24,7 +25,6 @@ from guanxi.platform.api_support import (
     set_etag,
 )
 from guanxi.platform.idempotency import idempotent_create, json_response
-from guanxi.platform.models import User
 from guanxi.sales import selectors
 from guanxi.sales.models import Quote
 from guanxi.sales.quote_document import quote_pdf
@@ -282,15 +282,7 @@ class DiscountLimitOut(Schema):
     summary="Set how far reps may discount without approval (administrators)",
 )
 def set_discount_limit(request: HttpRequest, payload: DiscountLimitIn) -> dict[str, Any]:
-    person = None
-    if payload.user:
-        person = User.objects.filter(
-            org_id=request.user.org_id,  # type: ignore[union-attr]
-            username=payload.user,
-            is_active=True,
-        ).first()
-        if person is None:
-            raise ServiceValidationError.for_field("user", _("No such user."))
+    person = active_colleague(request, payload.user) if payload.user else None
     row = discount_limit_set(actor=request.user, limit_percent=payload.limit_percent, user=person)
     return {
         "user": person.username if person else None,

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.core.days import day_start
 from guanxi.sales.choices import LeadStatus, StageOutcome
 from guanxi.sales.forecast import period_range
 from guanxi.sales.selectors import leads_visible_to, opportunities_visible_to
@@ -56,13 +56,9 @@ class Funnel:
 
 def channel_report(user: Any, period: str) -> dict[str, Any]:
     start, end = period_range(period)
-    zone = timezone.get_current_timezone()
     leads = (
         leads_visible_to(user)
-        .filter(
-            created_at__gte=datetime.datetime.combine(start, datetime.time(), zone),
-            created_at__lt=datetime.datetime.combine(end, datetime.time(), zone),
-        )
+        .filter(created_at__gte=day_start(start), created_at__lt=day_start(end))
         .select_related("channel")
     )
     deals = {

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from guanxi.core.days import day_start
 from guanxi.platform.models import Team, User
 from guanxi.platform.notifications.services.notify import notify_once
 from guanxi.sales.choices import StageOutcome
@@ -26,10 +27,9 @@ BRIEF_HOUR = 18
 
 
 def _team_figures(team: Team, day: datetime.date) -> dict[str, str]:
-    zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(day, datetime.time(), zone)
+    start = day_start(day)
     end = start + datetime.timedelta(days=1)
-    month_start = datetime.datetime.combine(day.replace(day=1), datetime.time(), zone)
+    month_start = day_start(day.replace(day=1))
     won = Opportunity.objects.filter(
         team=team, stage__outcome=StageOutcome.WON, deleted_at__isnull=True
     )

@@ -17,9 +17,9 @@ from typing import Any
 
 from django.db.models import BigIntegerField, BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Cast, Round
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.core.days import day_start
 from guanxi.core.errors import ServiceValidationError
 from guanxi.core.money import default_currency
 from guanxi.platform.models import Team, User
@@ -118,9 +118,7 @@ class Forecast:
 
 def forecast(user: Any, period: str, *, owner_id: int | None = None) -> Forecast:
     start, end = period_range(period)
-    zone = timezone.get_current_timezone()
-    start_at = datetime.datetime.combine(start, datetime.time(), zone)
-    end_at = datetime.datetime.combine(end, datetime.time(), zone)
+    start_at, end_at = day_start(start), day_start(end)
     deals = opportunities_visible_to(user)
     if owner_id:
         deals = deals.filter(owner_id=owner_id)

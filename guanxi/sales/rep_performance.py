@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from guanxi.core.days import day_start
 from guanxi.platform.models import Team, User
 from guanxi.platform.rep_metrics import registered_rep_metrics
 from guanxi.platform.visibility import managed_team_ids
@@ -33,13 +34,7 @@ def _moments(
     period: str,
 ) -> tuple[datetime.date, datetime.date, datetime.datetime, datetime.datetime]:
     start, end = period_range(period)
-    zone = timezone.get_current_timezone()
-    return (
-        start,
-        end,
-        datetime.datetime.combine(start, datetime.time(), zone),
-        datetime.datetime.combine(end, datetime.time(), zone),
-    )
+    return start, end, day_start(start), day_start(end)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from guanxi.core.days import day_start
 from guanxi.customers import search
 from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to, matching_ids
 from guanxi.platform.visibility import managed_team_ids, visible_filter
@@ -238,8 +239,7 @@ def visits_visible_to(user: Any) -> QuerySet[Visit]:
 
 
 def visits_of_day(user: Any, day: datetime.date, owner_id: int | None = None) -> list[Visit]:
-    zone = timezone.get_current_timezone()
-    start = datetime.datetime.combine(day, datetime.time(), zone)
+    start = day_start(day)
     visits = visits_visible_to(user).filter(
         checked_in_at__gte=start, checked_in_at__lt=start + datetime.timedelta(days=1)
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from guanxi.commerce.models import PriceBook, PriceRule, Product
 from guanxi.commerce.permissions import CommercePermission
 from guanxi.core.errors import ConflictError, ServiceValidationError
-from guanxi.core.money import MoneyError, to_decimal
+from guanxi.core.numbers import decimal_in, percent_in
 from guanxi.customers.models import Account, Contact
 from guanxi.customers.regions import normalize_region
 from guanxi.customers.services.records import resolve_tags
@@ -38,20 +38,11 @@ def _text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
 
 
 def _decimal(value: Any, field: str) -> Decimal | None:
-    """Decimals, whole numbers and decimal strings; never a float."""
-    if value is None or value == "":
-        return None
-    try:
-        return to_decimal(value)
-    except MoneyError as exc:
-        raise _error(field, _("Enter a number such as 12.5.")) from exc
+    return None if value is None or value == "" else decimal_in(value, field)
 
 
 def _percent(value: Any, field: str) -> Decimal | None:
-    number = _decimal(value, field)
-    if number is not None and not Decimal(0) <= number <= Decimal(100):
-        raise _error(field, _("A percentage from 0 to 100."))
-    return number
+    return None if value is None or value == "" else percent_in(value, field)
 
 
 def _price(value: Any, field: str) -> Decimal | None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
-from guanxi.core.errors import NotFoundError
+from guanxi.core.errors import NotFoundError, ServiceValidationError
 from guanxi.platform.api_support import IsoDateTime, PageArgs
 from guanxi.platform.models import User
 
@@ -54,6 +54,18 @@ def owner_for(request: HttpRequest, username: str | None, *, field: str = "owner
         message = _("No user named “%(name)s”.") % {"name": username[:150]}
         raise NotFoundError(message, field_errors={field: [message]})
     return user
+
+
+def active_colleague(request: HttpRequest, username: str, *, field: str = "user") -> User:
+    """An active colleague a body names for a setting (a target, a limit); unknown: 422."""
+    person = User.objects.filter(
+        org_id=request.user.org_id,  # type: ignore[union-attr]
+        username=username,
+        is_active=True,
+    ).first()
+    if person is None:
+        raise ServiceValidationError.for_field(field, _("No such user."))
+    return person
 
 
 NULLABLE_FIELDS = {"account", "birthday", "owner", "due_at", "assignee"}

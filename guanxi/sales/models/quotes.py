@@ -88,6 +88,11 @@ class Quote(OrganizationScopedModel, VersionedModel, OwnedModel):
         return self.label
 
     @property
+    def timeline_subject(self) -> Any:
+        """Where the quote's events appear: its customer's timeline (company first)."""
+        return self.account or self.contact or self
+
+    @property
     def label(self) -> str:
         return self.number if self.revision == 1 else f"{self.number}-v{self.revision}"
 

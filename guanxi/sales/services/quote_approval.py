@@ -29,16 +29,12 @@ QUOTE_APPROVAL = "sales.quote_approval"
 QUOTE_DECIDED = "sales.quote_decided"
 
 
-def _subject(quote: Quote) -> Any:
-    return quote.account or quote.contact or quote
-
-
 def request_approval(*, actor: Any, quote: Quote) -> None:
     audit_record(
         actor=actor,
         verb="sales.quote.approval_requested",
         target=quote,
-        subject=_subject(quote),
+        subject=quote.timeline_subject,
         changes={"discount": {"before": None, "after": str(quote.max_discount_percent)}},
     )
     notify_once(
@@ -94,7 +90,7 @@ def quote_decide_discount(
         actor=actor,
         verb="sales.quote.approved" if approve else "sales.quote.refused",
         target=quote,
-        subject=_subject(quote),
+        subject=quote.timeline_subject,
         changes={
             "approval": {"before": ApprovalStatus.PENDING, "after": quote.approval},
             "note": {"before": None, "after": quote.approval_note},

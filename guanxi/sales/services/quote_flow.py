@@ -27,7 +27,7 @@ from guanxi.sales.quote_conflicts import Conflict, price_conflicts
 from guanxi.sales.services.discounts import beyond_limit
 from guanxi.sales.services.opportunities import opportunity_update
 from guanxi.sales.services.quote_approval import request_approval
-from guanxi.sales.services.quotes import require_can_work_on_quote, subject_of
+from guanxi.sales.services.quotes import require_can_work_on_quote
 
 
 def _status_change(actor: Any, quote: Quote, verb: str, before: str, **extra: Any) -> None:
@@ -35,7 +35,7 @@ def _status_change(actor: Any, quote: Quote, verb: str, before: str, **extra: An
         actor=actor,
         verb=verb,
         target=quote,
-        subject=subject_of(quote),
+        subject=quote.timeline_subject,
         changes={"status": {"before": before, "after": quote.status}, **extra},
     )
 

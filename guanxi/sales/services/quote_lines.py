@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from guanxi.commerce.models import Product
 from guanxi.commerce.pricing import Pricer, books_for
 from guanxi.core.errors import ServiceValidationError
-from guanxi.core.money import MoneyError, to_decimal
+from guanxi.core.numbers import decimal_in, percent_in
 from guanxi.sales.models import Quote, QuoteLine
 
 CENT = Decimal("0.01")
@@ -39,22 +39,12 @@ class QuoteLineInput:
     discount_percent: Decimal | int | str = Decimal(0)
 
 
-def _number(value: Any, field: str) -> Decimal:
-    try:
-        return to_decimal(value)
-    except MoneyError as exc:
-        raise _error(field, _("Enter a number such as 12.5.")) from exc
-
-
 def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def clean_percent(value: Any, field: str) -> Decimal:
-    value = _number(value, field)
-    if not Decimal(0) <= value <= HUNDRED:
-        raise _error(field, _("A percentage from 0 to 100."))
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return percent_in(value, field).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def combined_discount(line_percent: Decimal, overall_percent: Decimal) -> Decimal:
@@ -87,7 +77,7 @@ def priced_lines(
             raise _error(f"{field}.product_id", _("No such product."))
         if not product.active:
             raise _error(f"{field}.product_id", _("This product is no longer sold."))
-        quantity = _number(given.quantity, f"{field}.quantity")
+        quantity = decimal_in(given.quantity, f"{field}.quantity")
         if not Decimal(0) < quantity <= MAX_QUANTITY or quantity != quantity.quantize(MILLI):
             raise _error(
                 f"{field}.quantity", _("The quantity must be positive, with at most 3 decimals.")

@@ -118,11 +118,6 @@ def set_approval(quote: Quote, editor: Any) -> None:
         quote.approval, quote.approved_by = ApprovalStatus.PENDING, None
 
 
-def subject_of(quote: Quote) -> Any:
-    """A quote's events appear on its customer's timeline (company first)."""
-    return quote.account or quote.contact or quote
-
-
 @transaction.atomic
 def quote_create(
     *,
@@ -159,7 +154,7 @@ def quote_create(
         actor=actor,
         verb="sales.quote.created",
         target=quote,
-        subject=subject_of(quote),
+        subject=quote.timeline_subject,
         changes={
             "number": {"before": None, "after": quote.label},
             "total": {"before": None, "after": str(quote.total)},
@@ -229,7 +224,7 @@ def quote_update(
         actor=actor,
         verb="sales.quote.updated",
         target=quote,
-        subject=subject_of(quote),
+        subject=quote.timeline_subject,
         changes={
             "total": {"before": before["total"], "after": str(quote.total)},
             "approval": {"before": before["approval"], "after": quote.approval},
@@ -284,7 +279,7 @@ def quote_revise(*, actor: Any, quote: Quote) -> Quote:
         actor=actor,
         verb="sales.quote.revised",
         target=new,
-        subject=subject_of(new),
+        subject=new.timeline_subject,
         changes={
             "revision": {"before": old.revision, "after": new.revision},
             "status": {"before": before, "after": QuoteStatus.SUPERSEDED},
