@@ -153,7 +153,7 @@ def test_every_operation_documents_its_problems(api_for: Any, people: Any) -> No
         for path, methods in schema["paths"].items()
         for method, operation in methods.items()
     ]
-    assert len(operations) == 94
+    assert len(operations) == 102
     for path, method, operation in operations:
         answers = operation["responses"]
         assert {"401", "422"} <= set(answers), (method, path)

@@ -110,7 +110,10 @@ def test_demo_sales_shows_quotes_in_every_state(people):
     assert accepted.opportunity is not None and accepted.opportunity.stage.outcome == "won"
     lost = Opportunity.objects.filter(stage__outcome="lost")
     assert lost.exists() and not lost.filter(close_reason="").exists()
-    assert f"{Quote.objects.count()} quotes." in out.getvalue()
+    assert f"{Quote.objects.count()} quotes, 6 customers in the pool." in out.getvalue()
+    from guanxi.sales.models import PooledCustomer
+
+    assert PooledCustomer.objects.filter(released=True).count() == 6
 
 
 def test_every_sales_page_opens_on_the_demo(people):
@@ -134,6 +137,7 @@ def test_every_sales_page_opens_on_the_demo(people):
         "/channels/",
         "/performance/",
         "/visits/",
+        "/pool/",
         f"/quotes/{quote.public_id}/",
         f"/opportunities/{deal.public_id}/",
         f"/leads/{lead.public_id}/",

@@ -129,6 +129,7 @@ def test_every_registered_kind_is_covered_here() -> None:
         "sales.dealcontact",  # tests/test_sales_deal_people.py
         "sales.lead",  # tests/test_sales_opportunities_api.py
         "sales.opportunity",
+        "sales.pool",  # tests/test_sales_pool_customers.py
         "sales.quote",  # tests/test_sales_quote_records.py
         "sales.visit",  # tests/test_sales_visits.py
     ]

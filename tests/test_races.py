@@ -85,6 +85,16 @@ WORKER = textwrap.dedent(
             claimer = User.objects.get(username=username)
             lead = lead_claim(actor=claimer, lead=Lead.objects.get(pk=int(lead_id)))
             return {"owner": lead.owner.username}
+        if action == "claim_contact":
+            from guanxi.customers.models import Contact
+            from guanxi.sales.services.pool_customers import customer_claim
+
+            username, contact_id = argument.split(":")
+            claimer = User.objects.get(username=username)
+            contact = Contact.objects.get(pk=int(contact_id))
+            customer_claim(actor=claimer, record=contact)
+            contact.refresh_from_db()
+            return {"owner": contact.owner.username}
         if action == "stage":
             from guanxi.sales.models import Opportunity, Stage
             from guanxi.sales.services.opportunities import opportunity_move_stage
@@ -401,9 +411,11 @@ def sales_race(people: Any) -> dict[str, int]:
     shared (SQLite's copy is taken when ``shared_database`` is set up)."""
     from django.utils import timezone
 
+    from guanxi.customers.services.contacts import contact_create
     from guanxi.sales.models import Lead
     from guanxi.sales.services.leads import lead_create
     from guanxi.sales.services.opportunities import opportunity_create
+    from guanxi.sales.services.pool_customers import customer_release
     from guanxi.sales.services.pools import pool_create
 
     pool = pool_create(actor=people.admin, name="公海", is_default=True)
@@ -411,7 +423,9 @@ def sales_race(people: Any) -> dict[str, int]:
     Lead.objects.filter(pk=lead.pk).update(pool=pool, pooled_at=timezone.now())
     deal = opportunity_create(actor=people.admin, name="大单")
     stage = deal.pipeline.stages.order_by("position")[3]
-    return {"lead": lead.pk, "deal": deal.pk, "stage": stage.pk}
+    customer = contact_create(actor=people.manager, name="抢手老客", phones=["13900139000"])
+    customer_release(actor=people.manager, record=customer)
+    return {"lead": lead.pk, "deal": deal.pk, "stage": stage.pk, "contact": customer.pk}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -441,6 +455,38 @@ def test_two_reps_claim_the_same_lead_at_once(
     assert results == [{"ok": {"owner": "owner"}}, {"status": 409, "fields": {}}]
     assert shared_database.count("SELECT COUNT(*) FROM sales_poolclaim") == 1
     assert shared_database.count("SELECT COUNT(*) FROM sales_lead WHERE pool_id IS NULL") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reps_claim_the_same_customer_at_once(
+    sales_race: dict[str, int], shared_database: SharedDatabase, tmp_path: Path
+) -> None:
+    contact = sales_race["contact"]
+    holder = shared_database.start(
+        sys.executable,
+        "-c",
+        WORKER,
+        "claim_contact",
+        "holder",
+        str(tmp_path / "m"),
+        f"owner:{contact}",
+        str(HOLD_SECONDS),
+    )
+    second = shared_database.start(
+        sys.executable,
+        "-c",
+        WORKER,
+        "claim_contact",
+        "second",
+        str(tmp_path / "m"),
+        f"teammate:{contact}",
+    )
+    results = [json.loads(finish(p).splitlines()[-1]) for p in (holder, second)]
+    assert results == [{"ok": {"owner": "owner"}}, {"status": 409, "fields": {}}]
+    assert shared_database.count("SELECT COUNT(*) FROM sales_poolclaim") == 1
+    assert shared_database.count("SELECT COUNT(*) FROM sales_pooledcustomer") == 0
+    pooled = "SELECT COUNT(*) FROM customers_contact WHERE pooled_at IS NOT NULL"
+    assert shared_database.count(pooled) == 0
 
 
 @pytest.mark.django_db(transaction=True)

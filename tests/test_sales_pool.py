@@ -77,7 +77,7 @@ def test_claiming(people: Any, api_for: Any, pool: Any) -> None:
     mine_again = api_for(people.owner).post(path, **EN)
     assert mine_again.status_code == 409
     assert mine_again.json()["detail"].startswith(
-        "You let this lead go; you may claim it again from"
+        "You let this go to the pool; you may claim it again from"
     )
     assert api_for(people.outsider).post(path, **EN).status_code == 403  # not a member team
     assert api_for(people.reader).post(path).status_code == 403
@@ -108,7 +108,7 @@ def test_daily_and_owned_caps(people: Any, api_for: Any, pool: Any) -> None:
         409,
     ]
     refused = api.post(f"/api/v1/leads/{leads[2].public_id}/claim", **EN)
-    assert refused.json()["detail"] == "You have claimed 2 leads today, the most this pool allows."
+    assert refused.json()["detail"] == "You have claimed 2 times today, the most this pool allows."
     for i in range(5):
         lead_create(actor=people.manager, name=f"经理的{i}", phones=[f"1390000000{i}"])
     full = api_for(people.manager).post(f"/api/v1/leads/{leads[2].public_id}/claim", **EN)
@@ -122,7 +122,7 @@ def test_release_and_lock_quota(people: Any, api_for: Any, pool: Any) -> None:
     over = api.post(f"/api/v1/leads/{second.public_id}/lock", {"locked": True}, **EN)
     assert (over.status_code, over.json()["detail"]) == (
         409,
-        "1 leads are locked already, the most this pool allows.",
+        "The owner has locked 1 leads and customers already, the most this pool allows.",
     )
     assert (
         api_for(people.outsider).post(f"/api/v1/leads/{second.public_id}/release").status_code

@@ -10,7 +10,10 @@ One rule, in one place (lists use :func:`visible_filter`, single records :func:`
   "organisation": private (nothing), read-only (the default) or read and write;
 - collaborators added to a record see it, and change it when given write access, until their
   end date; a collaborator on a parent record (an account) who was given its child records also
-  sees the children (the account's contacts).
+  sees the children (the account's contacts);
+- a record its model withholds (``withheld_while`` names a field, e.g. a customer waiting in the
+  sales pool) is seen by administrators only, whoever owns it: until a rep claims it, the
+  domain that withheld it shows what it chooses (a masked pool list), and nothing else does.
 
 Only :func:`can_manage` (owner, the owner's team managers, administrators) may change a record's
 owner or visibility, delete it or hand it over: write access is not enough, so nobody can take a
@@ -126,6 +129,15 @@ def collaborator_filter(user: Any, model: type[models.Model], *, write: bool = F
     return found
 
 
+def _withheld_field(model: Any) -> str | None:
+    return getattr(model, "withheld_while", None)
+
+
+def _is_withheld(record: Any) -> bool:
+    field = _withheld_field(type(record))
+    return field is not None and getattr(record, field, None) is not None
+
+
 def _is_usable(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active and user.org_id)
 
@@ -150,6 +162,9 @@ def _access_filter(user: Any, model: type[models.Model] | None, *, write: bool) 
         allowed |= Q(visibility=Visibility.ORGANIZATION)
     if model is not None and _has_collaborations(user):
         allowed |= collaborator_filter(user, model, write=write)
+    withheld = _withheld_field(model)
+    if withheld is not None:
+        allowed &= Q(**{f"{withheld}__isnull": True})
     return in_org & allowed
 
 
@@ -190,6 +205,8 @@ def _in_owning_team(user: Any, record: OwnedRecord) -> bool:
 
 def can_see(user: Any, record: OwnedRecord) -> bool:
     if not _is_usable(user) or record.org_id != user.org_id:
+        return False
+    if _is_withheld(record) and not user.is_administrator:
         return False
     if _manages(user, record) or _in_owning_team(user, record):
         return True

@@ -19,6 +19,7 @@ from guanxi.sales.models import Pool
 from guanxi.sales.permissions import SalesPermission
 from guanxi.sales.schemas import LeadOut, LockIn, PoolCreate, PoolOut
 from guanxi.sales.services.pools import (
+    POOL_FLAGS,
     POOL_SETTINGS,
     lead_claim,
     lead_release,
@@ -73,7 +74,11 @@ def pool_out(pool: Pool) -> dict[str, Any]:
         "name": pool.name,
         "teams": sorted(team.name for team in pool.teams.all()),
         "is_default": pool.is_default,
-        **{key: getattr(pool, key) for key in POOL_SETTINGS},
+        **{key: getattr(pool, key) for key in (*POOL_SETTINGS, *POOL_FLAGS)},
+        "customer_rules": [
+            {"kind": r.kind, "level": r.level, "days": r.days, "set_at": r.created_at}
+            for r in pool.rules.order_by("kind", "level")
+        ],
     }
 
 

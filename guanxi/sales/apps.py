@@ -17,6 +17,7 @@ class SalesConfig(AppConfig):
         from guanxi.sales.api_deals import router as deals_router
         from guanxi.sales.api_forms import router as forms_router
         from guanxi.sales.api_performance import router as performance_router
+        from guanxi.sales.api_pool_customers import router as pool_customers_router
         from guanxi.sales.api_pools import router as pools_router
         from guanxi.sales.api_quotes import router as quotes_router
         from guanxi.sales.api_scoring import router as scoring_router
@@ -27,6 +28,7 @@ class SalesConfig(AppConfig):
         from guanxi.sales.importing import LeadImporter
         from guanxi.sales.notifications import register as register_notifications
         from guanxi.sales.permissions import register as register_permissions
+        from guanxi.sales.pool_panel import POOL_PANEL
         from guanxi.sales.quote_panel import QUOTES_PANEL
         from guanxi.sales.related_rows import register as register_related_rows
 
@@ -38,6 +40,7 @@ class SalesConfig(AppConfig):
         register_churn_signal()
         register_verb_labels(VERB_LABELS)
         register_panel(QUOTES_PANEL)
+        register_panel(POOL_PANEL)
         register_importer(LeadImporter())
         register_router("/", router)
         register_router("/", deals_router)
@@ -45,6 +48,7 @@ class SalesConfig(AppConfig):
         register_router("/", forms_router)
         register_router("/", commitments_router)
         register_router("/", pools_router)
+        register_router("/", pool_customers_router)
         register_router("/", quotes_router)
         register_router("/", scoring_router)
         register_router("/", performance_router)

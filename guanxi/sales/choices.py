@@ -28,6 +28,14 @@ DEFAULT_CHANNELS = (
 )
 
 
+class PoolRuleKind(models.TextChoices):
+    """What a customer must have had within a pool rule's days to stay with its owner."""
+
+    FOLLOW_UP = "follow_up", _("a follow-up")
+    OPPORTUNITY = "opportunity", _("a new opportunity")
+    DEAL = "deal", _("a deal won or an order")
+
+
 class StageOutcome(models.TextChoices):
     OPEN = "open", _("Open")
     WON = "won", _("Won")
@@ -93,6 +101,11 @@ VERB_LABELS = {
     "sales.pool.created": gettext_noop("Pool created"),
     "sales.lead.claimed": gettext_noop("Lead claimed from the pool"),
     "sales.lead.returned": gettext_noop("Lead returned to the pool"),
+    "sales.customer.claimed": gettext_noop("Customer claimed from the pool"),
+    "sales.customer.returned": gettext_noop("Customer returned to the pool"),
+    "sales.customer.released": gettext_noop("Customer released to the pool"),
+    "sales.customer.locked": gettext_noop("Customer locked"),
+    "sales.customer.unlocked": gettext_noop("Customer unlocked"),
     "sales.lead.released": gettext_noop("Lead released to the pool"),
     "sales.lead.locked": gettext_noop("Lead locked"),
     "sales.lead.unlocked": gettext_noop("Lead unlocked"),

@@ -19,7 +19,7 @@ from guanxi.platform.models import User
 from guanxi.platform.selectors import system_actor
 from guanxi.sales import demo_quotes
 from guanxi.sales.choices import DEFAULT_CHANNELS, LeadStatus, StageOutcome
-from guanxi.sales.models import Lead
+from guanxi.sales.models import Lead, PooledCustomer
 from guanxi.sales.permissions import SalesPermission
 from guanxi.sales.services.channels import ensure_default_channels
 from guanxi.sales.services.commitments import commitment_close, commitment_create
@@ -32,6 +32,7 @@ from guanxi.sales.services.opportunities import (
     opportunity_update,
 )
 from guanxi.sales.services.pipelines import ensure_default_pipeline
+from guanxi.sales.services.pool_customers import customer_release
 from guanxi.sales.services.pools import leads_return_to_pools, pool_create
 from guanxi.sales.services.scoring import scoring_rule_create
 
@@ -88,6 +89,7 @@ class SalesDemoSize:
     opportunities: int
     commitments: int = 0
     quotes: int = 0
+    pooled: int = 0
 
 
 def _sellers(org_id: int) -> list[User]:
@@ -191,7 +193,12 @@ def generate(*, org_id: int, seed: int = 1, leads: int = 60, deals: int = 36) ->
     quotes = demo_quotes.generate(org_id=org_id, sellers=sellers)
     _web_form_and_pool(org_id, sellers[0], now)
     return SalesDemoSize(
-        Lead.objects.filter(org_id=org_id).count(), converted, made, promises, quotes
+        Lead.objects.filter(org_id=org_id).count(),
+        converted,
+        made,
+        promises,
+        quotes,
+        PooledCustomer.objects.filter(org_id=org_id).count(),
     )
 
 
@@ -235,13 +242,35 @@ def _web_form_and_pool(org_id: int, owner: User, now: datetime.datetime) -> None
         scoring_rule_create(
             actor=admin, label=label, kind=kind, field=field, contains=contains, points=points
         )
-    pool_create(actor=admin, name="公海 Shared pool", is_default=True)
+    pool_create(
+        actor=admin,
+        name="公海 Shared pool",
+        is_default=True,
+        customer_rules=[
+            {"kind": "follow_up", "days": 60},
+            {"kind": "follow_up", "level": "E", "days": 180},
+        ],
+    )
     leads_return_to_pools(now)
+    _customers_given_back(org_id)
+
+
+def _customers_given_back(org_id: int) -> None:
+    """A few customers their owners gave back, waiting in the pool for a colleague to claim."""
+    given = 0
+    contacts = Contact.objects.filter(org_id=org_id, deleted_at__isnull=True, orders__isnull=True)
+    for contact in contacts.select_related("owner").order_by("pk")[:60]:
+        if given == 6:
+            break
+        if contact.owner.team_id is None or not contact.owner.is_active:
+            continue
+        customer_release(actor=contact.owner, record=contact)
+        given += 1
 
 
 def describe(size: SalesDemoSize) -> str:
     return (
         f"Demo sales: {size.leads:,} leads ({size.converted:,} converted), "
         f"{size.opportunities:,} opportunities on the board, {size.commitments:,} commitments, "
-        f"{size.quotes:,} quotes."
+        f"{size.quotes:,} quotes, {size.pooled:,} customers in the pool."
     )

@@ -19,12 +19,15 @@ from guanxi.platform.schedule import MinuteJob, register_minute_job
 from guanxi.platform.visibility import can_see
 from guanxi.sales.daily_brief import SALES_BRIEF, send_daily_briefs
 from guanxi.sales.models import Commitment, CommitmentStatus, Pool
+from guanxi.sales.pool_clock import CUSTOMER_MODELS, field_of, returning_soon, returns_on
+from guanxi.sales.services.pool_customers import customers_return_to_pools
 from guanxi.sales.services.pools import leads_return_to_pools, leads_returning_soon
 from guanxi.sales.services.quote_approval import QUOTE_APPROVAL, QUOTE_DECIDED
 from guanxi.sales.services.quote_flow import quotes_expire
 
 COMMITMENT_OVERDUE = "sales.commitment_overdue"
 LEAD_RETURNING = "sales.lead_returning"
+CUSTOMER_RETURNING = "sales.customer_returning"
 # A promise that fell due longer ago than this is not announced (after a long outage).
 LOOKBACK = datetime.timedelta(days=1)
 
@@ -42,6 +45,14 @@ def register() -> None:
         NotificationKind(
             key=LEAD_RETURNING,
             label=_("One of my leads will soon return to the pool"),
+            default_channels=channels(Channel.IN_APP),
+            group_bot=False,
+        )
+    )
+    register_kind(
+        NotificationKind(
+            key=CUSTOMER_RETURNING,
+            label=_("One of my customers will soon return to the pool"),
             default_channels=channels(Channel.IN_APP),
             group_bot=False,
         )
@@ -78,6 +89,16 @@ def register() -> None:
     )
     register_minute_job(
         MinuteJob(key="sales.pool_returns", run=leads_return_to_pools, every_minutes=60)
+    )
+    register_minute_job(
+        MinuteJob(
+            key="sales.customer_pool_warnings", run=warn_returning_customers, every_minutes=60
+        )
+    )
+    register_minute_job(
+        MinuteJob(
+            key="sales.customer_pool_returns", run=customers_return_to_pools, every_minutes=60
+        )
     )
 
 
@@ -155,4 +176,33 @@ def warn_returning_leads(now: datetime.datetime, _previous: datetime.datetime | 
                     subject_id=lead.pk,
                 )
             )
+    return sent
+
+
+def warn_returning_customers(now: datetime.datetime, _previous: datetime.datetime | None) -> int:
+    """Tell each owner, once per return date, that a customer goes back to the pool on that day
+    unless they follow it up (a follow-up moves the date, and a new warning comes in time)."""
+    sent = 0
+    for pool in Pool.objects.filter(rules__isnull=False).distinct().order_by("pk"):
+        for model in CUSTOMER_MODELS:
+            soon = returning_soon(pool, model, now).select_related("owner")
+            for record in soon.iterator(chunk_size=500):
+                returns = returns_on(pool, record)
+                if returns is None:
+                    continue
+                field = field_of(model)
+                sent += len(
+                    notify_once(
+                        occurrence=f"{field}-return:{record.pk}@{returns.date().isoformat()}",
+                        kind=CUSTOMER_RETURNING,
+                        recipients=[record.owner],
+                        actor=None,
+                        title=gettext_noop("%(customer)s returns to the pool on %(date)s"),
+                        body=gettext_noop("Follow the customer up before then to keep it."),
+                        params={"customer": record.name, "date": returns.date().isoformat()},
+                        url=reverse(f"{field}-detail", args=[record.public_id]),
+                        subject_type=model._meta.label_lower,
+                        subject_id=record.pk,
+                    )
+                )
     return sent

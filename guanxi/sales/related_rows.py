@@ -7,6 +7,8 @@ name, phones and e-mails, so a lead converted into an erased contact is anonymis
 The people on a deal with their roles follow a merged contact and go with a purged or erased
 one. Quotes are kept like deals (what was offered, at what price).
 Commitments follow the customer likewise and are deleted when the person is erased.
+A customer waiting in the pool cannot be merged (claim it first); a purged or erased one leaves
+the pool; locks and claims follow a merge (a lock only when the survivor has none).
 """
 
 from __future__ import annotations
@@ -16,14 +18,18 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from guanxi.customers.registry import (
     ANONYMISED,
     DELETED,
+    REPOINTED,
+    UNLINKED,
     Counts,
     CustomerRef,
     Merge,
     Moved,
+    Refused,
     RelatedRows,
     business_rows,
     keep_unlinked,
@@ -33,10 +39,13 @@ from guanxi.customers.registry import (
 )
 from guanxi.sales.models import (
     Commitment,
+    CustomerLock,
     DealContact,
     Lead,
     LeadSearchToken,
     Opportunity,
+    PoolClaim,
+    PooledCustomer,
     Quote,
     Visit,
 )
@@ -111,7 +120,49 @@ def deal_roles_back(merge: Merge, pks: Sequence[Any]) -> Counts:
     return repoint_back(DealContact.objects.all(), "contact", merge, pks)
 
 
+def pool_forgets(customer: CustomerRef) -> Counts:
+    """A purged or erased customer leaves the pool and its lock; its claims stay, unlinked."""
+    mine = {f"{customer.field}_id": customer.pk}
+    left, _by_model = PooledCustomer.objects.filter(**mine).delete()
+    unlocked, _by_model = CustomerLock.objects.filter(**mine).delete()
+    unlinked = PoolClaim.objects.filter(**mine).update(**{customer.field: None})
+    return {DELETED: left + unlocked, UNLINKED: unlinked}
+
+
+def pool_follows(merge: Merge) -> Moved:
+    field = merge.source.field
+    pair = [merge.source.pk, merge.target.pk]
+    if PooledCustomer.objects.filter(**{f"{field}_id__in": pair}).exists():
+        raise Refused(_("A customer waiting in the pool cannot be merged: claim it first."))
+    locks = CustomerLock.objects.filter(**{f"{field}_id": merge.source.pk})
+    dropped = 0
+    if CustomerLock.objects.filter(**{f"{field}_id": merge.target.pk}).exists():
+        dropped, _by_model = locks.delete()
+    moved_locks = repoint(CustomerLock.objects.all(), field, merge)
+    moved_claims = repoint(PoolClaim.objects.all(), field, merge)
+    pks = [f"lock:{pk}" for pk in moved_locks.pks] + [f"claim:{pk}" for pk in moved_claims.pks]
+    return Moved({REPOINTED: len(pks), DELETED: dropped}, pks)
+
+
+def pool_goes_back(merge: Merge, pks: Sequence[Any]) -> Counts:
+    field = merge.source.field
+    locks = [int(pk.split(":")[1]) for pk in pks if str(pk).startswith("lock:")]
+    claims = [int(pk.split(":")[1]) for pk in pks if str(pk).startswith("claim:")]
+    back = repoint_back(CustomerLock.objects.all(), field, merge, locks)[REPOINTED]
+    back += repoint_back(PoolClaim.objects.all(), field, merge, claims)[REPOINTED]
+    return {REPOINTED: back}
+
+
 def register() -> None:
+    register_related_rows(
+        RelatedRows(
+            label="sales.pool",
+            on_purge=pool_forgets,
+            on_merge=pool_follows,
+            on_unmerge=pool_goes_back,
+            on_erase=pool_forgets,
+        )
+    )
     register_related_rows(
         RelatedRows(
             label="sales.dealcontact",

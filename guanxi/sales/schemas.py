@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field, Strict, StringConstraints
@@ -23,7 +23,7 @@ from guanxi.platform.api_support import (
     Version,
 )
 from guanxi.platform.visibility import Visibility
-from guanxi.sales.choices import ForecastCategory, LeadStatus
+from guanxi.sales.choices import ForecastCategory, LeadStatus, PoolRuleKind
 from guanxi.sales.masking import shown_emails, shown_phones
 from guanxi.sales.models import Lead, Opportunity
 
@@ -120,6 +120,21 @@ class LockIn(Body):
     locked: Flag
 
 
+class PoolRuleIn(Body):
+    kind: PoolRuleKind = Field(description="What the customer must have had within the days")
+    level: Literal["", "A", "B", "C", "D", "E"] = Field(
+        "", description="Customer level (value grid cell); empty: every level"
+    )
+    days: Days = Field(ge=1, le=3650)
+
+
+class PoolRuleOut(Schema):
+    kind: str
+    level: str
+    days: int
+    set_at: datetime.datetime
+
+
 class PoolCreate(Body):
     name: NonBlank
     teams: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
@@ -132,6 +147,14 @@ class PoolCreate(Body):
     owned_cap: Days = Field(200, ge=0, le=3650)
     reclaim_after_days: Days = Field(7, ge=0, le=3650)
     lock_quota: Days = Field(5, ge=0, le=3650)
+    customer_cap: Days = Field(1000, ge=0, le=100000)
+    exempt_open_opportunity: Flag = True
+    exempt_won_deal: Flag = False
+    customer_rules: list[PoolRuleIn] = Field(default_factory=list, max_length=30)
+
+
+class PoolRulesIn(Body):
+    customer_rules: list[PoolRuleIn] = Field(max_length=30)
 
 
 class PoolOut(Schema):
@@ -145,6 +168,43 @@ class PoolOut(Schema):
     owned_cap: int
     reclaim_after_days: int
     lock_quota: int
+    customer_cap: int
+    exempt_open_opportunity: bool
+    exempt_won_deal: bool
+    customer_rules: list[PoolRuleOut]
+
+
+class PooledCustomerOut(Schema):
+    kind: Literal["contact", "account"]
+    id: uuid.UUID
+    name: str
+    province: str
+    city: str
+    phones: list[str] = Field(description="Masked until someone claims the customer")
+    level: str
+    pool: str
+    pooled_at: datetime.datetime
+    released: bool
+    previous_owner: str
+    may_claim: bool
+    claimable_from: datetime.datetime | None = Field(
+        description="For the rep who let it go: when they may claim it again"
+    )
+
+
+class PooledCustomerPage(Schema):
+    items: list[PooledCustomerOut]
+    next_cursor: str | None
+
+
+class ClaimedCustomerOut(Schema):
+    kind: Literal["contact", "account"]
+    id: uuid.UUID
+    name: str
+    owner: str
+    in_pool: bool
+    locked: bool
+    version: int
 
 
 class ConvertIn(Body):

@@ -15,6 +15,12 @@ from guanxi.sales.views.leads import (
     today_view,
 )
 from guanxi.sales.views.performance import performance_view
+from guanxi.sales.views.pool import (
+    pool_claim_view,
+    pool_list_view,
+    pool_lock_view,
+    pool_release_view,
+)
 from guanxi.sales.views.public_form import lead_form_page
 from guanxi.sales.views.quotes import (
     quote_action_view,
@@ -36,6 +42,10 @@ urlpatterns = [
     path("leads/<uuid:public_id>/claim/", lead_claim_view, name="lead-claim"),
     path("leads/<uuid:public_id>/release/", lead_release_view, name="lead-release"),
     path("leads/<uuid:public_id>/lock/", lead_lock_view, name="lead-lock"),
+    path("pool/", pool_list_view, name="pool-list"),
+    path("pool/<str:kind>/<uuid:public_id>/claim/", pool_claim_view, name="pool-claim"),
+    path("pool/<str:kind>/<uuid:public_id>/release/", pool_release_view, name="pool-release"),
+    path("pool/<str:kind>/<uuid:public_id>/lock/", pool_lock_view, name="pool-lock"),
     path("opportunities/", opportunity_board_view, name="opportunity-board"),
     path("forecast/", forecast_view, name="forecast"),
     path("performance/", performance_view, name="rep-performance"),

@@ -24,7 +24,14 @@ class Tag(OrganizationScopedModel):
 
 
 class CustomerRecord(OrganizationScopedModel, VersionedModel, OwnedModel):
-    """An owned, versioned, soft-deletable customer record with an address."""
+    """An owned, versioned, soft-deletable customer record with an address.
+
+    ``pooled_at`` is set while the customer waits in a sales pool (公海) for a rep to claim it:
+    the record is then withheld from everyone but administrators (``platform.visibility``),
+    its last owner included, and only the pool's own masked list shows it.
+    """
+
+    withheld_while = "pooled_at"
 
     province = models.CharField(_("province"), max_length=40, blank=True, db_index=True)
     city = models.CharField(_("city"), max_length=40, blank=True)
@@ -35,6 +42,7 @@ class CustomerRecord(OrganizationScopedModel, VersionedModel, OwnedModel):
     custom = models.JSONField(_("custom fields"), default=dict, db_default={}, blank=True)
     description = models.TextField(_("description"), blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True)
 
     class Meta:
         abstract = True

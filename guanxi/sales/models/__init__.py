@@ -9,6 +9,7 @@ from guanxi.sales.models.opportunities import (
     Stage,
     StageChange,
 )
+from guanxi.sales.models.pool_customers import CustomerLock, PooledCustomer, PoolRule
 from guanxi.sales.models.pools import Pool, PoolClaim
 from guanxi.sales.models.quotes import DiscountLimit, Quote, QuoteCounter, QuoteLine
 from guanxi.sales.models.scoring import LeadScoringRule, ScoringField, ScoringKind
@@ -20,6 +21,7 @@ __all__ = [
     "Channel",
     "Commitment",
     "CommitmentStatus",
+    "CustomerLock",
     "DealContact",
     "DiscountLimit",
     "Lead",
@@ -31,6 +33,8 @@ __all__ = [
     "Pipeline",
     "Pool",
     "PoolClaim",
+    "PoolRule",
+    "PooledCustomer",
     "Quote",
     "QuoteCounter",
     "QuoteLine",

@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanxi.core.concurrency import lock_for_update
+from guanxi.core.days import day_start
 from guanxi.core.errors import ConflictError, PermissionDeniedError, ServiceValidationError
-from guanxi.platform.models import Team
+from guanxi.platform.models import Team, User
 from guanxi.platform.records import require_permission, require_visible
 from guanxi.platform.services.audit import audit_record
 from guanxi.platform.visibility import can_manage
@@ -38,7 +39,9 @@ POOL_SETTINGS = (
     "owned_cap",
     "reclaim_after_days",
     "lock_quota",
+    "customer_cap",
 )
+POOL_FLAGS = ("exempt_open_opportunity", "exempt_won_deal")
 
 
 @transaction.atomic
@@ -48,18 +51,25 @@ def pool_create(
     name: str,
     teams: list[Team] | None = None,
     is_default: bool = False,
-    **values: int,
+    customer_rules: list[dict[str, Any]] | None = None,
+    **values: Any,
 ) -> Pool:
+    """A pool with its settings and, for customers, its rules (``pool_rules_set``)."""
     require_permission(actor, SalesPermission.MANAGE_POOLS)
     name = " ".join(str(name or "").split())
     if not name or len(name) > 60:
         raise _error("name", _("A pool needs a name of at most 60 characters."))
     unknown = set(values) - set(POOL_SETTINGS)
+    unknown -= set(POOL_FLAGS)
     if unknown:
         raise _error(sorted(unknown)[0], _("Unknown field."))
+    flags = {key: values.pop(key) for key in POOL_FLAGS if key in values}
+    for key, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise _error(key, _("Yes or no."))
     for key, value in values.items():
-        if not isinstance(value, int) or not 0 <= value <= 3650:
-            raise _error(key, _("A whole number from 0 to 3650."))
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100000:
+            raise _error(key, _("A whole number from 0 to 100000."))
     if values.get("return_after_days", 15) < 1:
         raise _error("return_after_days", _("At least one day."))
     for team in teams or []:
@@ -67,8 +77,14 @@ def pool_create(
             raise _error("teams", _("No such team."))
     if is_default:
         Pool.objects.filter(org_id=actor.org_id, is_default=True).update(is_default=False)
-    pool = Pool.objects.create(org_id=actor.org_id, name=name, is_default=is_default, **values)
+    pool = Pool.objects.create(
+        org_id=actor.org_id, name=name, is_default=is_default, **values, **flags
+    )
     pool.teams.set(teams or [])
+    if customer_rules:
+        from guanxi.sales.services.pool_customers import pool_rules_set
+
+        pool_rules_set(actor=actor, pool=pool, rules=customer_rules)
     audit_record(
         actor=actor,
         verb="sales.pool.created",
@@ -105,9 +121,39 @@ def _owned_open(user: Any) -> QuerySet[Lead]:
     )
 
 
-def _start_of_day(now: datetime.datetime) -> datetime.datetime:
-    local = timezone.localtime(now)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+def lock_claimant(actor: Any) -> None:
+    """Claims by one rep queue behind each other, so two at once cannot both fit under a cap."""
+    list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
+
+
+def check_reclaim_delay(pool: Pool, pooled_at: datetime.datetime, now: datetime.datetime) -> None:
+    """The rep who let a lead or customer go waits the pool's days before claiming it again."""
+    allowed_from = pooled_at + datetime.timedelta(days=pool.reclaim_after_days)
+    if now < allowed_from:
+        raise ConflictError(
+            _("You let this go to the pool; you may claim it again from %(date)s.")
+            % {"date": timezone.localtime(allowed_from).strftime("%Y-%m-%d %H:%M")}
+        )
+
+
+def check_daily_cap(actor: Any, pool: Pool, now: datetime.datetime) -> None:
+    """Leads and customers together count towards the pool's claims per rep per day."""
+    claimed_today = PoolClaim.objects.filter(
+        user=actor, claimed_at__gte=day_start(timezone.localdate(now))
+    )
+    if claimed_today.count() >= pool.daily_claim_cap:
+        raise ConflictError(
+            _("You have claimed %(count)s times today, the most this pool allows.")
+            % {"count": pool.daily_claim_cap}
+        )
+
+
+def locks_held(owner_id: int) -> int:
+    """Locked leads and locked customers share one quota per rep."""
+    from guanxi.sales.models import CustomerLock
+
+    leads = Lead.objects.filter(owner_id=owner_id, locked=True, deleted_at__isnull=True)
+    return leads.count() + CustomerLock.objects.filter(owner_id=owner_id).count()
 
 
 @transaction.atomic
@@ -115,6 +161,7 @@ def lead_claim(*, actor: Any, lead: Lead, now: datetime.datetime | None = None) 
     require_visible(actor, lead)
     require_permission(actor, SalesPermission.CHANGE_LEADS)
     now = now or timezone.now()
+    lock_claimant(actor)
     lead = lock_for_update(Lead, lead)
     pool = lead.pool
     if pool is None:
@@ -122,18 +169,8 @@ def lead_claim(*, actor: Any, lead: Lead, now: datetime.datetime | None = None) 
     if not may_claim_from(actor, pool):
         raise PermissionDeniedError(_("Your team does not take leads from this pool."))
     if lead.owner_id == actor.pk and lead.pooled_at is not None:
-        allowed_from = lead.pooled_at + datetime.timedelta(days=pool.reclaim_after_days)
-        if now < allowed_from:
-            raise ConflictError(
-                _("You let this lead go; you may claim it again from %(date)s.")
-                % {"date": timezone.localtime(allowed_from).strftime("%Y-%m-%d %H:%M")}
-            )
-    claimed_today = PoolClaim.objects.filter(user=actor, claimed_at__gte=_start_of_day(now))
-    if claimed_today.count() >= pool.daily_claim_cap:
-        raise ConflictError(
-            _("You have claimed %(count)s leads today, the most this pool allows.")
-            % {"count": pool.daily_claim_cap}
-        )
+        check_reclaim_delay(pool, lead.pooled_at, now)
+    check_daily_cap(actor, pool, now)
     if _owned_open(actor).count() >= pool.owned_cap:
         raise ConflictError(
             _("You already own %(count)s open leads, the most this pool allows.")
@@ -196,6 +233,13 @@ def lead_release(*, actor: Any, lead: Lead, now: datetime.datetime | None = None
     return lead
 
 
+def lock_quota_reached(quota: int) -> ConflictError:
+    return ConflictError(
+        _("The owner has locked %(count)s leads and customers already, the most this pool allows.")
+        % {"count": quota}
+    )
+
+
 @transaction.atomic
 def lead_set_locked(*, actor: Any, lead: Lead, locked: bool) -> Lead:
     """A locked lead never returns to the pool; each rep may lock a few (the pool's quota)."""
@@ -210,12 +254,8 @@ def lead_set_locked(*, actor: Any, lead: Lead, locked: bool) -> Lead:
             raise ConflictError(_("Claim the lead before locking it."))
         pool = pool_of(lead.org_id, lead.team_id)
         quota = pool.lock_quota if pool else 0
-        held = Lead.objects.filter(owner_id=lead.owner_id, locked=True, deleted_at__isnull=True)
-        if pool is not None and held.count() >= quota:
-            raise ConflictError(
-                _("%(count)s leads are locked already, the most this pool allows.")
-                % {"count": quota}
-            )
+        if pool is not None and locks_held(lead.owner_id) >= quota:
+            raise lock_quota_reached(quota)
     lead.locked = locked
     lead.version += 1
     lead.save(update_fields=["locked", "version", "updated_at"])
@@ -239,16 +279,21 @@ def _returning(pool: Pool, before: datetime.datetime) -> QuerySet[Lead]:
         deleted_at__isnull=True,
         followed_up_at__lt=before,
     )
+    return leads.filter(pool_members(pool))
+
+
+def pool_members(pool: Pool) -> Q:
+    """The records (leads, customers) whose owner's team sends them to this pool."""
     team_ids = list(pool.teams.values_list("pk", flat=True))
     if team_ids:
-        return leads.filter(team_id__in=team_ids)
+        return Q(team_id__in=team_ids)
     if pool.is_default:
         # The default pool takes the teams no other pool names, and owners without a team.
         other = Team.objects.filter(org_id=pool.org_id).exclude(
             pk__in=Pool.teams.through.objects.exclude(pool=pool).values("team_id")
         )
-        return leads.filter(Q(team_id__in=other.values("pk")) | Q(team_id__isnull=True))
-    return leads.none()
+        return Q(team_id__in=other.values("pk")) | Q(team_id__isnull=True)
+    return Q(pk__in=[])
 
 
 def leads_return_to_pools(now: datetime.datetime, _previous: Any = None) -> int:

@@ -1,0 +1,35 @@
+"""The customers' side of the sales pool (公海): a customer goes in, and comes out with a new owner.
+
+Sales decides when a customer returns and who may claim it (rules, caps, locks, the audit
+trail); these services change only the customer's own row, so that no other domain writes the
+customers' tables. While ``pooled_at`` is set, ``platform.visibility`` withholds the record from
+everyone but administrators. The caller holds the row lock and writes the audit event.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import F
+
+from guanxi.customers.models import Account, Contact
+
+Customer = Contact | Account
+
+
+def customer_to_pool(record: Customer, *, now: datetime.datetime) -> None:
+    type(record).objects.filter(pk=record.pk).update(
+        pooled_at=now, version=F("version") + 1, updated_at=now
+    )
+
+
+def customer_from_pool(record: Customer, *, owner: Any, now: datetime.datetime) -> None:
+    """The claiming rep becomes the owner (and the owner's team the record's team)."""
+    type(record).objects.filter(pk=record.pk).update(
+        pooled_at=None,
+        owner=owner,
+        team_id=owner.team_id,
+        version=F("version") + 1,
+        updated_at=now,
+    )

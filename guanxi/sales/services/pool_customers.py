@@ -1,0 +1,239 @@
+"""Customers in the pool (公海 / 私海): they go back when nobody works on them; reps claim them.
+
+The pool's rules (``pool_clock``) send a contact or an account back to its owner's pool; its
+owner may also give it back, or lock it (within the pool's lock quota, shared with leads) so it
+never goes. While pooled, the customer is withheld from everyone but administrators, its last
+owner included (``customers.services.pooling``), and the pool's list shows it with masked
+phones. A claim is checked under row locks, the customer's and the claiming rep's: of two reps
+claiming one customer at once one gets it, the other is told it was taken, and one rep's
+parallel claims cannot pass a cap together. Every claim, return, release and lock is audited on
+the customer, so it is on the customer's timeline.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanxi.core.concurrency import lock_for_update
+from guanxi.core.errors import ConflictError, PermissionDeniedError, ServiceValidationError
+from guanxi.customers.models import Account, Contact
+from guanxi.customers.permissions import CustomerPermission
+from guanxi.customers.services.pooling import customer_from_pool, customer_to_pool
+from guanxi.platform.records import require_permission, require_visible
+from guanxi.platform.services.audit import audit_record
+from guanxi.platform.visibility import can_manage
+from guanxi.sales.choices import PoolRuleKind
+from guanxi.sales.models import CustomerLock, Pool, PoolClaim, PooledCustomer, PoolRule
+from guanxi.sales.permissions import SalesPermission
+from guanxi.sales.pool_clock import CUSTOMER_MODELS, Customer, due_customers, field_of
+from guanxi.sales.services.pools import (
+    check_daily_cap,
+    check_reclaim_delay,
+    lock_claimant,
+    lock_quota_reached,
+    locks_held,
+    may_claim_from,
+    pool_of,
+)
+
+_error = ServiceValidationError.for_field
+MAX_RULE_DAYS = 3650
+
+
+def pool_rules_set(*, actor: Any, pool: Pool, rules: list[dict[str, Any]]) -> list[PoolRule]:
+    """Replace the pool's customer rules; a rule kept as it was keeps its start date."""
+    require_permission(actor, SalesPermission.MANAGE_POOLS)
+    kept = {(r.kind, r.level): r for r in pool.rules.all()}
+    seen: set[tuple[str, str]] = set()
+    wanted = []
+    for index, raw in enumerate(rules):
+        kind, level, days = raw.get("kind"), raw.get("level") or "", raw.get("days")
+        where = f"customer_rules.{index}"
+        if kind not in PoolRuleKind.values:
+            raise _error(where, _("A rule is about a follow-up, an opportunity or a deal."))
+        if level not in ("", "A", "B", "C", "D", "E"):
+            raise _error(where, _("A customer level is one of A, B, C, D and E."))
+        if not isinstance(days, int) or not 1 <= days <= MAX_RULE_DAYS:
+            raise _error(where, _("A whole number of days from 1 to 3650."))
+        if (kind, level) in seen:
+            raise _error(where, _("One rule per kind and customer level."))
+        seen.add((kind, level))
+        wanted.append((kind, level, days))
+    now = timezone.now()
+    result = []
+    for kind, level, days in wanted:
+        rule = kept.pop((kind, level), None)
+        if rule is None:
+            rule = PoolRule.objects.create(
+                pool=pool, kind=kind, level=level, days=days, created_at=now
+            )
+        elif rule.days != days:
+            rule.days = days
+            rule.save(update_fields=["days"])
+        result.append(rule)
+    PoolRule.objects.filter(pk__in=[r.pk for r in kept.values()]).delete()
+    return result
+
+
+def entry_of(record: Customer) -> PooledCustomer | None:
+    return PooledCustomer.objects.filter(**{field_of(type(record)): record}).first()
+
+
+def _owned(actor: Any) -> int:
+    """The customers a rep owns (not pooled, not deleted), contacts and accounts together."""
+    return sum(
+        model.objects.filter(owner=actor, pooled_at__isnull=True, deleted_at__isnull=True).count()
+        for model in CUSTOMER_MODELS
+    )
+
+
+@transaction.atomic
+def customer_claim(*, actor: Any, record: Customer, now: datetime.datetime | None = None) -> None:
+    """``actor`` takes a pooled customer: owner, team and the customer's clock become theirs."""
+    require_permission(actor, CustomerPermission.CHANGE_CUSTOMERS)
+    now = now or timezone.now()
+    lock_claimant(actor)
+    model = type(record)
+    record = lock_for_update(model, record)
+    field = field_of(model)
+    entry = PooledCustomer.objects.select_related("pool").filter(**{field: record}).first()
+    if entry is None or record.deleted_at is not None:
+        raise ConflictError(_("This customer is not in the pool: someone has claimed it."))
+    pool = entry.pool
+    if not may_claim_from(actor, pool):
+        raise PermissionDeniedError(_("Your team does not take customers from this pool."))
+    if entry.previous_owner_id == actor.pk:
+        check_reclaim_delay(pool, entry.pooled_at, now)
+    check_daily_cap(actor, pool, now)
+    if _owned(actor) >= pool.customer_cap:
+        raise ConflictError(
+            _("You already own %(count)s customers, the most this pool allows.")
+            % {"count": pool.customer_cap}
+        )
+    previous = entry.previous_owner
+    customer_from_pool(record, owner=actor, now=now)
+    entry.delete()
+    PoolClaim.objects.create(pool=pool, user=actor, claimed_at=now, **{field: record})
+    audit_record(
+        actor=actor,
+        verb="sales.customer.claimed",
+        target=record,
+        changes={
+            "owner": {"before": previous.username, "after": actor.username},
+            "pool": {"before": pool.name, "after": None},
+        },
+    )
+
+
+def _to_pool(
+    record: Customer, pool: Pool, now: datetime.datetime, actor: Any, *, released: bool
+) -> None:
+    field = field_of(type(record))
+    PooledCustomer.objects.create(
+        org_id=record.org_id,
+        pool=pool,
+        previous_owner_id=record.owner_id,
+        pooled_at=now,
+        released=released,
+        **{field: record},
+    )
+    CustomerLock.objects.filter(**{field: record}).delete()
+    customer_to_pool(record, now=now)
+    audit_record(
+        actor=actor,
+        verb="sales.customer.released" if released else "sales.customer.returned",
+        target=record,
+        changes={"pool": {"before": None, "after": pool.name}},
+    )
+
+
+@transaction.atomic
+def customer_release(*, actor: Any, record: Customer, now: datetime.datetime | None = None) -> None:
+    """The owner (or their manager) gives a customer back to the pool."""
+    require_visible(actor, record)
+    if not can_manage(actor, record):
+        raise PermissionDeniedError(_("Only the owner or their manager can release this customer."))
+    record = lock_for_update(type(record), record)
+    if record.pooled_at is not None or record.deleted_at is not None:
+        raise ConflictError(_("This customer is in the pool already."))
+    pool = pool_of(record.org_id, record.team_id)
+    if pool is None:
+        raise ConflictError(_("There is no pool to release it to."))
+    _to_pool(record, pool, now or timezone.now(), actor, released=True)
+
+
+@transaction.atomic
+def customer_set_locked(*, actor: Any, record: Customer, locked: bool) -> bool:
+    """A locked customer never goes back to the pool; answers whether it is locked now."""
+    require_visible(actor, record)
+    if not can_manage(actor, record):
+        raise PermissionDeniedError(_("Only the owner or their manager can lock this customer."))
+    record = lock_for_update(type(record), record)
+    field = field_of(type(record))
+    current = CustomerLock.objects.filter(**{field: record}).first()
+    holds = current is not None and current.owner_id == record.owner_id
+    if holds == locked:
+        return locked
+    if current is not None:
+        current.delete()
+    if locked:
+        pool = pool_of(record.org_id, record.team_id)
+        if pool is not None and locks_held(record.owner_id) >= pool.lock_quota:
+            raise lock_quota_reached(pool.lock_quota)
+        CustomerLock.objects.create(
+            org_id=record.org_id,
+            owner_id=record.owner_id,
+            locked_at=timezone.now(),
+            **{field: record},
+        )
+    audit_record(
+        actor=actor,
+        verb="sales.customer.locked" if locked else "sales.customer.unlocked",
+        target=record,
+        changes={"locked": {"before": not locked, "after": locked}},
+    )
+    return locked
+
+
+def is_locked(record: Customer) -> bool:
+    field = field_of(type(record))
+    return CustomerLock.objects.filter(**{field: record}, owner_id=record.owner_id).exists()
+
+
+def customers_return_to_pools(now: datetime.datetime, _previous: Any = None) -> int:
+    """The scheduled job: every customer its pool's rules send back goes there, one by one."""
+    moved = 0
+    for pool in Pool.objects.filter(rules__isnull=False).distinct().order_by("pk"):
+        for model in CUSTOMER_MODELS:
+            pks = list(due_customers(pool, model, now).order_by("pk").values_list("pk", flat=True))
+            for pk in pks:
+                moved += _return_one(pool, model, pk, now)
+    return moved
+
+
+@transaction.atomic
+def _return_one(pool: Pool, model: Any, pk: int, now: datetime.datetime) -> int:
+    """Re-checked under the row lock: a follow-up written meanwhile keeps the customer."""
+    record = model._default_manager.select_for_update().filter(pk=pk).first()
+    if record is None or not due_customers(pool, model, now).filter(pk=pk).exists():
+        return 0
+    _to_pool(record, pool, now, None, released=False)
+    return 1
+
+
+__all__ = [
+    "Account",
+    "Contact",
+    "customer_claim",
+    "customer_release",
+    "customer_set_locked",
+    "customers_return_to_pools",
+    "entry_of",
+    "is_locked",
+    "pool_rules_set",
+]
