@@ -62,13 +62,13 @@ def pool(people: Any) -> Any:
     return _pool(people, [FOLLOW_UP_30, {"kind": "follow_up", "level": "E", "days": 90}])
 
 
-def _aged(record: Any, days: int) -> Any:
+def _aged(record: Any, days: float) -> Any:
     type(record).objects.filter(pk=record.pk).update(created_at=timezone.now() - days * DAY)
     record.refresh_from_db()
     return record
 
 
-def _contact(people: Any, name: str, days: int, owner: Any = None, **extra: Any) -> Contact:
+def _contact(people: Any, name: str, days: float, owner: Any = None, **extra: Any) -> Contact:
     actor = owner or people.owner
     contact = contact_create(actor=actor, name=name, phones=["13800138000"], **extra)
     return _aged(contact, days)
@@ -322,13 +322,16 @@ def test_release_lock_and_the_shared_lock_quota(people: Any, api_for: Any, pool:
 
 
 def test_owners_are_warned_before_a_customer_returns(people: Any, pool: Any) -> None:
-    _contact(people, "快到期", 28)
+    # Within the 3 warning days of its 30 since half a day; the other not yet.
+    soon = _contact(people, "快到期", 27.5)
     _contact(people, "还早", 20)
     now = timezone.now()
-    assert warn_returning_customers(now, None) == 1
-    assert warn_returning_customers(now, None) == 0  # once per return date
+    hour = datetime.timedelta(hours=1)
+    assert warn_returning_customers(now, now - hour) == 0  # it came within them before that
+    assert warn_returning_customers(now, now - 13 * hour) == 1
+    assert warn_returning_customers(now, now - 13 * hour) == 0  # once per return date
     note = Notification.objects.get(recipient=people.owner)
-    day = (now - 28 * DAY + 30 * DAY).date().isoformat()
+    day = timezone.localdate(soon.created_at + 30 * DAY).isoformat()
     assert note.params == {"customer": "快到期", "date": day}
 
 
@@ -401,3 +404,174 @@ def test_today_lists_customers_about_to_return(people: Any, pool: Any) -> None:
         ("快到期", "contact")
     ]
     assert today.returning_customers[0][2] == soon.created_at + 30 * DAY
+
+
+def test_only_real_follow_ups_hold_the_clock(people: Any, pool: Any) -> None:
+    now = timezone.now()
+    planned = _contact(people, "约了下月", 40)
+    activity_create(
+        actor=people.owner,
+        kind="meeting",
+        subject="拜访",
+        contact=planned,
+        occurred_at=now + 30 * DAY,
+    )
+    open_task = _contact(people, "待办未做", 40)
+    activity_create(actor=people.owner, kind="task", subject="回电", contact=open_task)
+    done_task = _contact(people, "已回电", 40)
+    task = activity_create(actor=people.owner, kind="task", subject="回电", contact=done_task)
+    type(task).objects.filter(pk=task.pk).update(done_at=now - DAY)
+    assert customers_return_to_pools(now) == 2
+    assert _pooled_names() == ["待办未做", "约了下月"]
+
+
+def test_a_handover_gives_the_new_owner_full_time_and_leaves_the_pool_alone(
+    people: Any, pool: Any
+) -> None:
+    from guanxi.platform.handover import handover_run
+
+    waiting = _contact(people, "已在公海", 40)
+    customers_return_to_pools(timezone.now())
+    kept = _contact(people, "交接客户", 40)
+    handover_run(actor=people.admin, from_user=people.owner, to_users=[people.teammate])
+    waiting.refresh_from_db()
+    kept.refresh_from_db()
+    assert (waiting.owner, waiting.pooled_at is not None) == (people.owner, True)
+    assert kept.owner == people.teammate
+    assert customers_return_to_pools(timezone.now()) == 0  # a handover restarts the clock
+    assert customers_return_to_pools(timezone.now() + 31 * DAY) == 1
+
+
+def test_stale_locks_do_not_use_the_quota_and_a_pooled_customer_cannot_be_locked(
+    people: Any, api_for: Any, pool: Any
+) -> None:
+    from guanxi.platform.handover import handover_run
+
+    first = _contact(people, "甲", 1)
+    customer_set_locked(actor=people.owner, record=first, locked=True)
+    handover_run(actor=people.admin, from_user=people.owner, to_users=[people.teammate])
+    second = _contact(people, "乙", 1)
+    api = api_for(people.owner)
+    assert api.post(f"/api/v1/contacts/{second.public_id}/lock", {"locked": True}).json()["locked"]
+    stale = _contact(people, "久未联系", 40, owner=people.teammate)
+    customers_return_to_pools(timezone.now())
+    refused = api_for(people.admin).post(
+        f"/api/v1/contacts/{stale.public_id}/lock", {"locked": True}, **EN
+    )
+    assert (refused.status_code, refused.json()["detail"]) == (
+        409,
+        "Claim the customer before locking it.",
+    )
+
+
+def test_rule_changes_are_audited_and_a_shorter_rule_starts_again(
+    people: Any, api_for: Any, pool: Any
+) -> None:
+    _contact(people, "久未联系", 40)
+    api = api_for(people.admin)
+    path = f"/api/v1/pools/{pool.public_id}/rules"
+    changed = api.put(path, {"customer_rules": [{"kind": "follow_up", "days": 20}]})
+    assert changed.status_code == 200, changed.content
+    assert [(r["kind"], r["level"], r["days"]) for r in changed.json()["customer_rules"]] == [
+        ("follow_up", "", 20)
+    ]
+    assert customers_return_to_pools(timezone.now()) == 0  # shortened: starts again now
+    event = AuditEvent.objects.filter(verb="sales.pool.rules_changed").order_by("pk").last()
+    assert event is not None
+    assert event.changes == {
+        "customer_rules": {
+            "before": {"follow_up/*": 30, "follow_up/E": 90},
+            "after": {"follow_up/*": 20},
+        }
+    }
+    bad = api.put(path, {"customer_rules": [{"kind": "deal", "days": 0}]}, **EN)
+    assert bad.status_code == 422
+    twice = [{"kind": "deal", "days": 5}, {"kind": "deal", "days": 6}]
+    refused = api.put(path, {"customer_rules": twice}, **EN)
+    assert (refused.status_code, refused.json()["errors"]) == (
+        422,
+        {"customer_rules.1": ["One rule per kind and customer level."]},
+    )
+    assert api_for(people.owner).put(path, {"customer_rules": []}).status_code == 403
+    assert PoolRule.objects.filter(pool=pool).count() == 1
+
+
+def test_a_converted_lead_does_not_show_a_pooled_customers_phone(
+    people: Any, api_for: Any, pool: Any
+) -> None:
+    from guanxi.sales.services.conversion import lead_convert
+
+    lead = lead_create(actor=people.owner, name="转化客户", phones=["13600136000"])
+    done = lead_convert(actor=people.owner, lead=lead)
+    _aged(done.contact, 40)
+    customers_return_to_pools(timezone.now())
+    body = api_for(people.teammate).get(f"/api/v1/leads/{lead.public_id}").json()
+    assert body["phones"] == ["+86136****6000"]
+    listed = api_for(people.owner).get("/api/v1/leads").json()["items"]
+    assert [item["phones"] for item in listed] == [["+86136****6000"]]
+
+
+def test_a_deleted_customer_leaves_the_pools_list(people: Any, api_for: Any, pool: Any) -> None:
+    from guanxi.customers.services.contacts import contact_delete
+
+    stale = _contact(people, "久未联系", 40)
+    customers_return_to_pools(timezone.now())
+    stale.refresh_from_db()
+    contact_delete(actor=people.admin, contact=stale)
+    listing = api_for(people.teammate).get(f"/api/v1/pools/{pool.public_id}/customers")
+    assert listing.json()["items"] == []
+    claim = api_for(people.teammate).post(f"/api/v1/contacts/{stale.public_id}/claim")
+    assert claim.status_code == 404
+
+
+def test_entering_a_pooled_customer_again_is_questioned(people: Any, pool: Any) -> None:
+    from django.test import Client
+
+    _contact(people, "久未联系", 40)
+    customers_return_to_pools(timezone.now())
+    client = Client()
+    client.force_login(people.owner)
+    form = {"name": "换个名字", "phone_0": "138 0013 8000", "visibility": "org"}
+    asked = client.post("/contacts/new/", form)
+    assert asked.status_code == 422
+    assert "公海中已有使用此电话号码或邮箱的客户" in asked.content.decode()
+    assert Contact.objects.filter(name="换个名字").count() == 0
+    saved = client.post("/contacts/new/", {**form, "confirm_duplicate": "on"})
+    assert saved.status_code == 302
+    assert Contact.objects.filter(name="换个名字").count() == 1
+
+
+def test_a_lead_import_skips_a_customer_waiting_in_the_pool(people: Any, pool: Any) -> None:
+    from guanxi.platform.imports.runner import import_run, import_start
+
+    _contact(people, "久未联系", 40)
+    customers_return_to_pools(timezone.now())
+    data = "姓名,手机\n换个名字,13800138000\n新朋友,13900139000\n".encode("gb18030")
+    import io
+
+    batch = import_start(
+        actor=people.teammate,
+        kind="leads",
+        path_or_stream=io.BytesIO(data),
+        file_name="cards.csv",
+        on_match="skip",
+    )
+    batch = import_run(batch.pk)
+    assert (batch.created, batch.skipped) == (1, 1)
+
+
+def test_churn_follow_ups_leave_pooled_customers_alone(people: Any, pool: Any) -> None:
+    from guanxi.analytics.config import AnalysisConfig
+    from guanxi.analytics.services.follow_ups import churn_follow_ups_create
+
+    stale = _contact(people, "久未联系", 40)
+    _level(stale, "D")
+    CustomerScore.objects.filter(contact=stale).update(churn_reasons=[{"code": "x"}])
+    customers_return_to_pools(timezone.now())
+    made = churn_follow_ups_create(
+        actor=people.admin,
+        org_id=people.org.pk,
+        as_of=timezone.localdate(),
+        config=AnalysisConfig(),
+    )
+    assert made == 0

@@ -219,6 +219,18 @@ def account_list(
     return accounts.select_related("owner").prefetch_related("tags")
 
 
+def waiting_in_pool(user: Any, *, phones: list[str], emails: list[str]) -> bool:
+    """Whether a customer withheld in the sales pool has one of these phones or e-mails: the
+    form says so (nothing more about it), so that a rep claims it rather than entering the
+    customer again to dodge the pool."""
+    if not phones and not emails:
+        return False
+    pooled = Contact.objects.filter(
+        org_id=user.org_id, pooled_at__isnull=False, deleted_at__isnull=True
+    )
+    return pooled.filter(Q(phones__number__in=phones) | Q(emails__email__in=emails)).exists()
+
+
 def contact_duplicates(
     user: Any,
     *,

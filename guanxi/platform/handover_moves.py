@@ -22,8 +22,11 @@ from guanxi.platform.services.sharing import collaborators_grant_read
 
 
 def owned_by(model: Any, user: User) -> QuerySet[Any]:
-    """Deleted records stay where they are: they are not work anyone must pick up."""
-    return model.objects.filter(org_id=user.org_id, owner=user, deleted_at__isnull=True)
+    """Deleted records stay where they are: they are not work anyone must pick up; nor do
+    withheld ones (a customer waiting in the sales pool belongs to whoever claims it)."""
+    records = model.objects.filter(org_id=user.org_id, owner=user, deleted_at__isnull=True)
+    withheld = getattr(model, "withheld_while", None)
+    return records.filter(**{f"{withheld}__isnull": True}) if withheld else records
 
 
 def locked_ids(queryset: QuerySet[Any]) -> list[int]:

@@ -99,6 +99,7 @@ VERB_LABELS = {
     "sales.lead.deleted": gettext_noop("Lead deleted"),
     "sales.lead_form.created": gettext_noop("Web form created"),
     "sales.pool.created": gettext_noop("Pool created"),
+    "sales.pool.rules_changed": gettext_noop("Pool rules changed"),
     "sales.lead.claimed": gettext_noop("Lead claimed from the pool"),
     "sales.lead.returned": gettext_noop("Lead returned to the pool"),
     "sales.customer.claimed": gettext_noop("Customer claimed from the pool"),

@@ -44,6 +44,7 @@ from guanxi.platform.records import require_permission
 from guanxi.platform.services.audit import audit_record
 from guanxi.sales.models import Lead, LeadSearchToken
 from guanxi.sales.permissions import SalesPermission
+from guanxi.sales.pool_list import pooled_contact_ids
 from guanxi.sales.selectors import leads_visible_to
 from guanxi.sales.services.assignment import owner_by_rules
 from guanxi.sales.services.channels import channel_for
@@ -149,7 +150,8 @@ class _Chunk:
         }
 
     def customers_holding(self, rows: list[dict[str, Any]]) -> set[str]:
-        """The numbers and addresses of these rows that customers the user may see have.
+        """The numbers and addresses of these rows that customers the user may see have (or
+        that customers waiting in a pool the user takes from have).
 
         Read by value first (the indexes on number and address), then the few holders checked
         against visibility: asked in one query, SQLite walks every visible contact instead."""
@@ -163,6 +165,7 @@ class _Chunk:
         visible = set(
             contacts_visible_to(self.actor).filter(pk__in=ids).values_list("pk", flat=True)
         )
+        visible |= pooled_contact_ids(self.actor, ids - visible)
         return {value for value, contact_id in holders if contact_id in visible}
 
     def leads_holding(self, rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -30,6 +31,8 @@ LEAD_RETURNING = "sales.lead_returning"
 CUSTOMER_RETURNING = "sales.customer_returning"
 # A promise that fell due longer ago than this is not announced (after a long outage).
 LOOKBACK = datetime.timedelta(days=1)
+# A customer that came within a pool's warning days longer ago than this is not looked at again.
+WARN_LOOKBACK = datetime.timedelta(days=1)
 
 
 def register() -> None:
@@ -179,27 +182,34 @@ def warn_returning_leads(now: datetime.datetime, _previous: datetime.datetime | 
     return sent
 
 
-def warn_returning_customers(now: datetime.datetime, _previous: datetime.datetime | None) -> int:
+def warn_returning_customers(now: datetime.datetime, previous: datetime.datetime | None) -> int:
     """Tell each owner, once per return date, that a customer goes back to the pool on that day
-    unless they follow it up (a follow-up moves the date, and a new warning comes in time)."""
+    unless they follow it up (a follow-up moves the date, and a new warning comes in time).
+
+    Only the customers that came within the warning days since the job's previous run are
+    looked at (each one's date costs a few queries; the window holds thousands)."""
     sent = 0
+    since = max(previous or now - WARN_LOOKBACK, now - WARN_LOOKBACK)
     for pool in Pool.objects.filter(rules__isnull=False).distinct().order_by("pk"):
         for model in CUSTOMER_MODELS:
-            soon = returning_soon(pool, model, now).select_related("owner")
+            soon = returning_soon(pool, model, now, since=since).select_related("owner")
             for record in soon.iterator(chunk_size=500):
-                returns = returns_on(pool, record)
+                returns = returns_on(pool, record, now)
                 if returns is None:
                     continue
                 field = field_of(model)
                 sent += len(
                     notify_once(
-                        occurrence=f"{field}-return:{record.pk}@{returns.date().isoformat()}",
+                        occurrence=f"{field}-return:{record.pk}@{returns.isoformat()}",
                         kind=CUSTOMER_RETURNING,
                         recipients=[record.owner],
                         actor=None,
                         title=gettext_noop("%(customer)s returns to the pool on %(date)s"),
                         body=gettext_noop("Follow the customer up before then to keep it."),
-                        params={"customer": record.name, "date": returns.date().isoformat()},
+                        params={
+                            "customer": record.name,
+                            "date": timezone.localdate(returns).isoformat(),
+                        },
                         url=reverse(f"{field}-detail", args=[record.public_id]),
                         subject_type=model._meta.label_lower,
                         subject_id=record.pk,

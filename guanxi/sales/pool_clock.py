@@ -1,9 +1,10 @@
 """When a customer goes back to the pool: each rule's clock, as queries.
 
 A rule "without X for N days" sends a customer back once N days have passed since the latest
-of: the customer's creation, its last claim from a pool, the rule's own creation (a new rule
-never empties the reps' books at once) and the last X — a follow-up (an activity or a visit), a
-new opportunity, or a deal (a won opportunity or an order). A rule for a customer level replaces
+of: the customer's creation, its last claim from a pool or handover to its owner, the rule's own
+start (a new or shortened rule never empties the reps' books at once) and the last X — a
+follow-up (a note, call, meeting, done task or visit), a new opportunity, or a deal (a won
+opportunity or an order). A rule for a customer level replaces
 the pool's rule of the same kind for every level; accounts, which have no level, follow the
 rules for every level. Locked customers, and (as the pool says) customers with an open
 opportunity or who ever bought, never go back.
@@ -15,10 +16,13 @@ import datetime
 from typing import Any
 
 from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
 
 from guanxi.commerce.choices import OrderStatus
 from guanxi.commerce.models import Order
+from guanxi.customers.choices import ActivityKind
 from guanxi.customers.models import Account, Activity, Contact
+from guanxi.platform.models import AuditEvent
 from guanxi.sales.choices import PoolRuleKind, StageOutcome
 from guanxi.sales.models import CustomerLock, Opportunity, Pool, PoolClaim, PoolRule, Visit
 from guanxi.sales.services.pools import pool_members
@@ -37,15 +41,27 @@ def _ids(rows: QuerySet[Any], field: str) -> QuerySet[Any]:
 
 
 def _event_sources(kind: str) -> list[tuple[QuerySet[Any], str]]:
-    """The rows that restart a rule's clock, each with the field that says when."""
+    """The rows that restart a rule's clock, each with the field that says when. A follow-up is
+    a note, call or meeting, a task done or a visit: an open task or a meeting still ahead is a
+    plan, not a follow-up (and a date in the future never holds the clock)."""
     if kind == PoolRuleKind.FOLLOW_UP:
+        activities = Activity.objects.filter(deleted_at__isnull=True)
         return [
-            (Activity.objects.filter(deleted_at__isnull=True), "occurred_at"),
+            (activities.exclude(kind=ActivityKind.TASK), "occurred_at"),
+            (activities.filter(kind=ActivityKind.TASK, done_at__isnull=False), "done_at"),
             (Visit.objects.all(), "checked_in_at"),
         ]
     if kind == PoolRuleKind.OPPORTUNITY:
         return [(Opportunity.objects.filter(deleted_at__isnull=True), "created_at")]
     return [(_won(), "closed_at"), (_orders(), "ordered_at")]
+
+
+def _handovers(model: Any) -> QuerySet[AuditEvent]:
+    """A handover gives the new owner the customer's full time again."""
+    label = model._meta.label_lower
+    return AuditEvent.objects.filter(
+        target_type=label, verb=f"customers.{field_of(model)}.handed_over"
+    )
 
 
 def _won() -> QuerySet[Opportunity]:
@@ -103,11 +119,14 @@ def _overdue(rule: PoolRule, rules: list[PoolRule], model: Any, moment: datetime
     if levels is None or rule.created_at > before:
         return Q(pk__in=[])
     field = field_of(model)
-    quiet = Q(created_at__lt=before) & ~Q(
-        pk__in=_ids(PoolClaim.objects.filter(claimed_at__gte=before), field)
-    )
+    window = {"__gte": before, "__lte": moment}
+    claims = PoolClaim.objects.filter(claimed_at__gte=before, claimed_at__lte=moment)
+    quiet = Q(created_at__lt=before) & ~Q(pk__in=_ids(claims, field))
+    handed = _handovers(model).filter(created_at__gte=before, created_at__lte=moment)
+    quiet &= ~Q(pk__in=handed.values("target_id"))
     for rows, at in _event_sources(rule.kind):
-        quiet &= ~Q(pk__in=_ids(rows.filter(**{f"{at}__gte": before}), field))
+        within = rows.filter(**{at + suffix: value for suffix, value in window.items()})
+        quiet &= ~Q(pk__in=_ids(within, field))
     return quiet & levels
 
 
@@ -122,19 +141,28 @@ def due_customers(pool: Pool, model: Any, moment: datetime.datetime) -> QuerySet
     return _candidates(pool, model).filter(due)
 
 
-def returning_soon(pool: Pool, model: Any, now: datetime.datetime) -> QuerySet[Any]:
-    """Customers that go back within the pool's warning days, not yet due."""
-    ahead = now + datetime.timedelta(days=pool.warn_days_before)
-    later = due_customers(pool, model, ahead)
-    return later.exclude(pk__in=due_customers(pool, model, now).values("pk"))
+def returning_soon(
+    pool: Pool, model: Any, now: datetime.datetime, *, since: datetime.datetime | None = None
+) -> QuerySet[Any]:
+    """Customers that go back within the pool's warning days, not yet due; with ``since``,
+    only those that were not within the warning days yet at that moment."""
+    warning = datetime.timedelta(days=pool.warn_days_before)
+    later = due_customers(pool, model, now + warning)
+    soon = later.exclude(pk__in=due_customers(pool, model, now).values("pk"))
+    if since is not None:
+        soon = soon.exclude(pk__in=due_customers(pool, model, since + warning).values("pk"))
+    return soon
 
 
 def _last(rows: QuerySet[Any], at: str) -> datetime.datetime | None:
     return rows.aggregate(last=Max(at))["last"]
 
 
-def returns_on(pool: Pool, record: Customer) -> datetime.datetime | None:
+def returns_on(
+    pool: Pool, record: Customer, now: datetime.datetime | None = None
+) -> datetime.datetime | None:
     """The moment ``record`` goes back to ``pool`` unless followed up (``None``: never)."""
+    now = now or timezone.now()
     model = type(record)
     field = field_of(model)
     if not _candidates(pool, model).filter(pk=record.pk).exists():
@@ -146,14 +174,15 @@ def returns_on(pool: Pool, record: Customer) -> datetime.datetime | None:
             Contact.objects.filter(pk=record.pk).values_list("score__grid_cell", flat=True).first()
             or ""
         )
-    claimed = _last(PoolClaim.objects.filter(**{field: record}), "claimed_at")
+    claimed = _last(PoolClaim.objects.filter(**{field: record}, claimed_at__lte=now), "claimed_at")
+    handed = _last(_handovers(model).filter(target_id=record.pk, created_at__lte=now), "created_at")
     moments = []
     for rule in rules:
         if not _speaks_for(rule, rules, model, level):
             continue
-        starts = [record.created_at, rule.created_at, claimed]
+        starts = [record.created_at, rule.created_at, claimed, handed]
         for rows, at in _event_sources(rule.kind):
-            starts.append(_last(rows.filter(**{field: record}), at))
+            starts.append(_last(rows.filter(**{field: record, f"{at}__lte": now}), at))
         start = max(moment for moment in starts if moment is not None)
         moments.append(start + datetime.timedelta(days=rule.days))
     return min(moments, default=None)

@@ -28,9 +28,20 @@ def claimable_pools(user: Any) -> QuerySet[Pool]:
 
 
 def _seen_by(user: Any) -> QuerySet[PooledCustomer]:
-    return PooledCustomer.objects.filter(org_id=user.org_id).filter(
-        Q(pool__in=claimable_pools(user).values("pk")) | Q(previous_owner_id=user.pk)
+    """Deleted customers are no one's to claim: an administrator restores them first."""
+    return (
+        PooledCustomer.objects.filter(org_id=user.org_id)
+        .filter(Q(pool__in=claimable_pools(user).values("pk")) | Q(previous_owner_id=user.pk))
+        .exclude(contact__deleted_at__isnull=False)
+        .exclude(account__deleted_at__isnull=False)
     )
+
+
+def pooled_contact_ids(user: Any, ids: set[int]) -> set[int]:
+    """Which of these contacts wait in a pool ``user`` takes from (a lead import skips them:
+    they are customers already, to be claimed rather than entered again)."""
+    rows = _seen_by(user).filter(contact_id__in=ids)
+    return set(rows.values_list("contact_id", flat=True))
 
 
 def pool_entries(user: Any, pool: Pool | None = None) -> QuerySet[PooledCustomer]:

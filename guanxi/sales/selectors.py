@@ -64,7 +64,7 @@ def lead_list(
         leads = leads.filter(channel__code=channel)
     if updated_since:
         leads = leads.filter(updated_at__gte=updated_since)
-    return leads.select_related("owner", "channel", "pool")
+    return leads.select_related("owner", "channel", "pool", "contact", "account")
 
 
 def channels_of(org_id: int) -> QuerySet[Channel]:

@@ -30,12 +30,17 @@ def churn_follow_ups_create(
     period = as_of.strftime("%Y-%m")
     done = ChurnFollowUp.objects.filter(org_id=org_id, period=period).values("contact_id")
     at_risk = (
-        Contact.objects.filter(org_id=org_id, deleted_at__isnull=True, score__isnull=False)
+        Contact.objects.filter(
+            org_id=org_id, deleted_at__isnull=True, pooled_at__isnull=True, score__isnull=False
+        )
         .exclude(score__churn_reasons=[])
         .exclude(pk__in=done)
         .select_related("owner", "score")
         .order_by("-score__churn_risk", "-score__historical_value", "id")
-    )[: config.follow_up_limit]
+    )[
+        # A customer waiting in the sales pool has no owner to call it: whoever claims it does.
+        : config.follow_up_limit
+    ]
     author = system_actor(org_id)  # an administrator, who can see every customer
     created = 0
     for contact in at_risk:

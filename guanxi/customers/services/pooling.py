@@ -14,18 +14,29 @@ from typing import Any
 from django.db.models import F
 
 from guanxi.customers.models import Account, Contact
+from guanxi.platform.models import RecordCollaborator
 
 Customer = Contact | Account
 
 
 def customer_to_pool(record: Customer, *, now: datetime.datetime) -> None:
-    type(record).objects.filter(pk=record.pk).update(
-        pooled_at=now, version=F("version") + 1, updated_at=now
+    customers_to_pool(type(record), [record.pk], now=now)
+
+
+def customers_to_pool(model: Any, pks: list[int], *, now: datetime.datetime) -> None:
+    """Many at once, for the pool's hourly job (the caller holds the row locks)."""
+    model.objects.filter(pk__in=pks).update(pooled_at=now, version=F("version") + 1, updated_at=now)
+
+
+def customer_from_pool(record: Customer, *, owner: Any, now: datetime.datetime) -> list[str]:
+    """The claiming rep becomes the owner (and the owner's team the record's team). Colleagues
+    the last owner had shared it with lose that access: the new owner decides who shares it.
+    Answers the usernames of those colleagues."""
+    shared = RecordCollaborator.objects.filter(
+        record_type=record._meta.label_lower, record_id=record.pk
     )
-
-
-def customer_from_pool(record: Customer, *, owner: Any, now: datetime.datetime) -> None:
-    """The claiming rep becomes the owner (and the owner's team the record's team)."""
+    removed = sorted(shared.values_list("user__username", flat=True))
+    shared.delete()
     type(record).objects.filter(pk=record.pk).update(
         pooled_at=None,
         owner=owner,
@@ -33,3 +44,4 @@ def customer_from_pool(record: Customer, *, owner: Any, now: datetime.datetime) 
         version=F("version") + 1,
         updated_at=now,
     )
+    return removed

@@ -76,14 +76,19 @@ def contact_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _duplicates(request: HttpRequest, form: ContactForm, exclude_id: int | None) -> list[Contact]:
-    fields = form.service_fields()
+def _typed_phones(fields: dict[str, Any]) -> list[str]:
     phones = []
     for row in fields["phones"]:
         try:
             phones.append(normalize_phone(row["number"]))
         except GuanxiError:
             continue
+    return phones
+
+
+def _duplicates(request: HttpRequest, form: ContactForm, exclude_id: int | None) -> list[Contact]:
+    fields = form.service_fields()
+    phones = _typed_phones(fields)
     account = form.cleaned_data.get("account_obj")
     return selectors.contact_duplicates(
         request.user,
@@ -92,6 +97,13 @@ def _duplicates(request: HttpRequest, form: ContactForm, exclude_id: int | None)
         name=form.cleaned_data["name"],
         account_id=account.pk if account else None,
         exclude_id=exclude_id,
+    )
+
+
+def _waiting_in_pool(request: HttpRequest, form: ContactForm) -> bool:
+    fields = form.service_fields()
+    return selectors.waiting_in_pool(
+        request.user, phones=_typed_phones(fields), emails=fields["emails"]
     )
 
 
@@ -159,19 +171,21 @@ def contact_form_view(request: HttpRequest, public_id: str | None = None) -> Htt
     require_form_access(request, contact)
     form = ContactForm(request.POST or None, initial=initial, user=request.user, record=contact)
     duplicates: list[Contact] = []
+    in_pool = False
     if request.method == "POST" and form.is_valid() and _resolve_account(request, form):
         duplicates = _duplicates(request, form, contact.pk if contact else None)
-        if not duplicates or form.cleaned_data["confirm_duplicate"]:
+        in_pool = contact is None and _waiting_in_pool(request, form)
+        if not (duplicates or in_pool) or form.cleaned_data["confirm_duplicate"]:
             saved = _save(request, form, contact)
             if saved is not None:
                 messages.success(request, _("Saved."))
                 return redirect("contact-detail", public_id=saved.public_id)
-            duplicates = []
+            duplicates, in_pool = [], False
     return render(
         request,
         "customers/contact_form.html",
-        {"form": form, "contact": contact, "duplicates": duplicates},
-        status=422 if form.errors or duplicates else 200,
+        {"form": form, "contact": contact, "duplicates": duplicates, "in_pool": in_pool},
+        status=422 if form.errors or duplicates or in_pool else 200,
     )
 
 

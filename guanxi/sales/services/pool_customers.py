@@ -21,11 +21,14 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.concurrency import lock_for_update
 from guanxi.core.errors import ConflictError, PermissionDeniedError, ServiceValidationError
-from guanxi.customers.models import Account, Contact
 from guanxi.customers.permissions import CustomerPermission
-from guanxi.customers.services.pooling import customer_from_pool, customer_to_pool
+from guanxi.customers.services.pooling import (
+    customer_from_pool,
+    customer_to_pool,
+    customers_to_pool,
+)
 from guanxi.platform.records import require_permission, require_visible
-from guanxi.platform.services.audit import audit_record
+from guanxi.platform.services.audit import audit_bulk, audit_event, audit_record
 from guanxi.platform.visibility import can_manage
 from guanxi.sales.choices import PoolRuleKind
 from guanxi.sales.models import CustomerLock, Pool, PoolClaim, PooledCustomer, PoolRule
@@ -45,10 +48,45 @@ _error = ServiceValidationError.for_field
 MAX_RULE_DAYS = 3650
 
 
+@transaction.atomic
 def pool_rules_set(*, actor: Any, pool: Pool, rules: list[dict[str, Any]]) -> list[PoolRule]:
-    """Replace the pool's customer rules; a rule kept as it was keeps its start date."""
+    """Replace the pool's customer rules, audited. A rule kept as it was keeps its start; a rule
+    that got shorter, and an every-level rule that takes over a level whose own rule went,
+    start again now, so that no change sends customers back without their full time."""
     require_permission(actor, SalesPermission.MANAGE_POOLS)
+    wanted = _checked_rules(rules)
+    pool = Pool.objects.select_for_update().get(pk=pool.pk)
     kept = {(r.kind, r.level): r for r in pool.rules.all()}
+    before = {f"{kind}/{level or '*'}": rule.days for (kind, level), rule in kept.items()}
+    dropped_levels = {(k, lv) for (k, lv) in kept if lv} - {(k, lv) for k, lv, _d in wanted}
+    now = timezone.now()
+    result = []
+    for kind, level, days in wanted:
+        rule = kept.pop((kind, level), None)
+        if rule is None:
+            rule = PoolRule.objects.create(
+                pool=pool, kind=kind, level=level, days=days, created_at=now
+            )
+        else:
+            takes_over = not level and any(k == kind for k, _lv in dropped_levels)
+            if days < rule.days or takes_over:
+                rule.created_at = now
+            rule.days = days
+            rule.save(update_fields=["days", "created_at"])
+        result.append(rule)
+    PoolRule.objects.filter(pk__in=[r.pk for r in kept.values()]).delete()
+    after = {f"{kind}/{level or '*'}": days for kind, level, days in wanted}
+    if after != before:
+        audit_record(
+            actor=actor,
+            verb="sales.pool.rules_changed",
+            target=pool,
+            changes={"customer_rules": {"before": before, "after": after}},
+        )
+    return result
+
+
+def _checked_rules(rules: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
     seen: set[tuple[str, str]] = set()
     wanted = []
     for index, raw in enumerate(rules):
@@ -58,26 +96,13 @@ def pool_rules_set(*, actor: Any, pool: Pool, rules: list[dict[str, Any]]) -> li
             raise _error(where, _("A rule is about a follow-up, an opportunity or a deal."))
         if level not in ("", "A", "B", "C", "D", "E"):
             raise _error(where, _("A customer level is one of A, B, C, D and E."))
-        if not isinstance(days, int) or not 1 <= days <= MAX_RULE_DAYS:
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RULE_DAYS:
             raise _error(where, _("A whole number of days from 1 to 3650."))
         if (kind, level) in seen:
             raise _error(where, _("One rule per kind and customer level."))
         seen.add((kind, level))
-        wanted.append((kind, level, days))
-    now = timezone.now()
-    result = []
-    for kind, level, days in wanted:
-        rule = kept.pop((kind, level), None)
-        if rule is None:
-            rule = PoolRule.objects.create(
-                pool=pool, kind=kind, level=level, days=days, created_at=now
-            )
-        elif rule.days != days:
-            rule.days = days
-            rule.save(update_fields=["days"])
-        result.append(rule)
-    PoolRule.objects.filter(pk__in=[r.pk for r in kept.values()]).delete()
-    return result
+        wanted.append((str(kind), str(level), days))
+    return wanted
 
 
 def entry_of(record: Customer) -> PooledCustomer | None:
@@ -102,7 +127,9 @@ def customer_claim(*, actor: Any, record: Customer, now: datetime.datetime | Non
     record = lock_for_update(model, record)
     field = field_of(model)
     entry = PooledCustomer.objects.select_related("pool").filter(**{field: record}).first()
-    if entry is None or record.deleted_at is not None:
+    if record.deleted_at is not None:
+        raise ConflictError(_("This customer has been deleted."))
+    if entry is None:
         raise ConflictError(_("This customer is not in the pool: someone has claimed it."))
     pool = entry.pool
     if not may_claim_from(actor, pool):
@@ -116,8 +143,9 @@ def customer_claim(*, actor: Any, record: Customer, now: datetime.datetime | Non
             % {"count": pool.customer_cap}
         )
     previous = entry.previous_owner
-    customer_from_pool(record, owner=actor, now=now)
+    removed = customer_from_pool(record, owner=actor, now=now)
     entry.delete()
+    CustomerLock.objects.filter(**{field: record}).delete()
     PoolClaim.objects.create(pool=pool, user=actor, claimed_at=now, **{field: record})
     audit_record(
         actor=actor,
@@ -126,6 +154,7 @@ def customer_claim(*, actor: Any, record: Customer, now: datetime.datetime | Non
         changes={
             "owner": {"before": previous.username, "after": actor.username},
             "pool": {"before": pool.name, "after": None},
+            **({"collaborators": {"before": removed, "after": []}} if removed else {}),
         },
     )
 
@@ -174,6 +203,8 @@ def customer_set_locked(*, actor: Any, record: Customer, locked: bool) -> bool:
     if not can_manage(actor, record):
         raise PermissionDeniedError(_("Only the owner or their manager can lock this customer."))
     record = lock_for_update(type(record), record)
+    if record.pooled_at is not None:
+        raise ConflictError(_("Claim the customer before locking it."))
     field = field_of(type(record))
     current = CustomerLock.objects.filter(**{field: record}).first()
     holds = current is not None and current.owner_id == record.owner_id
@@ -205,35 +236,51 @@ def is_locked(record: Customer) -> bool:
     return CustomerLock.objects.filter(**{field: record}, owner_id=record.owner_id).exists()
 
 
+RETURN_CHUNK = 500
+
+
 def customers_return_to_pools(now: datetime.datetime, _previous: Any = None) -> int:
-    """The scheduled job: every customer its pool's rules send back goes there, one by one."""
+    """The scheduled job: every customer its pool's rules send back goes there, in chunks."""
     moved = 0
     for pool in Pool.objects.filter(rules__isnull=False).distinct().order_by("pk"):
         for model in CUSTOMER_MODELS:
             pks = list(due_customers(pool, model, now).order_by("pk").values_list("pk", flat=True))
-            for pk in pks:
-                moved += _return_one(pool, model, pk, now)
+            for start in range(0, len(pks), RETURN_CHUNK):
+                moved += _return_chunk(pool, model, pks[start : start + RETURN_CHUNK], now)
     return moved
 
 
 @transaction.atomic
-def _return_one(pool: Pool, model: Any, pk: int, now: datetime.datetime) -> int:
-    """Re-checked under the row lock: a follow-up written meanwhile keeps the customer."""
-    record = model._default_manager.select_for_update().filter(pk=pk).first()
-    if record is None or not due_customers(pool, model, now).filter(pk=pk).exists():
+def _return_chunk(pool: Pool, model: Any, pks: list[int], now: datetime.datetime) -> int:
+    """One transaction per chunk: the rows locked, then re-checked (a follow-up written since
+    the job looked keeps its customer), then moved together, each with its audit event."""
+    locked = list(
+        model._default_manager.select_for_update().filter(pk__in=pks).values_list("pk", flat=True)
+    )
+    records = list(due_customers(pool, model, now).filter(pk__in=locked).order_by("pk"))
+    if not records:
         return 0
-    _to_pool(record, pool, now, None, released=False)
-    return 1
-
-
-__all__ = [
-    "Account",
-    "Contact",
-    "customer_claim",
-    "customer_release",
-    "customer_set_locked",
-    "customers_return_to_pools",
-    "entry_of",
-    "is_locked",
-    "pool_rules_set",
-]
+    field = field_of(model)
+    PooledCustomer.objects.bulk_create(
+        PooledCustomer(
+            org_id=record.org_id,
+            pool=pool,
+            previous_owner_id=record.owner_id,
+            pooled_at=now,
+            **{field: record},
+        )
+        for record in records
+    )
+    ids = [record.pk for record in records]
+    CustomerLock.objects.filter(**{f"{field}_id__in": ids}).delete()
+    customers_to_pool(model, ids, now=now)
+    audit_bulk(
+        audit_event(
+            actor=None,
+            verb="sales.customer.returned",
+            target=record,
+            changes={"pool": {"before": None, "after": pool.name}},
+        )
+        for record in records
+    )
+    return len(records)

@@ -149,11 +149,22 @@ def check_daily_cap(actor: Any, pool: Pool, now: datetime.datetime) -> None:
 
 
 def locks_held(owner_id: int) -> int:
-    """Locked leads and locked customers share one quota per rep."""
+    """Locked leads and locked customers share one quota per rep (a customer's lock counts while
+    the customer still has the owner who locked it)."""
     from guanxi.sales.models import CustomerLock
 
     leads = Lead.objects.filter(owner_id=owner_id, locked=True, deleted_at__isnull=True)
-    return leads.count() + CustomerLock.objects.filter(owner_id=owner_id).count()
+    holding = Q()
+    for field in ("contact", "account"):
+        holding |= Q(
+            **{
+                f"{field}__owner_id": F("owner_id"),
+                f"{field}__deleted_at__isnull": True,
+                f"{field}__pooled_at__isnull": True,
+            }
+        )
+    customers = CustomerLock.objects.filter(holding, owner_id=owner_id)
+    return leads.count() + customers.count()
 
 
 @transaction.atomic

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django import template
 
-from guanxi.sales.masking import shown_emails, shown_phones
+from guanxi.sales.masking import is_masked, shown_emails, shown_phones
 
 register = template.Library()
 register.filter("lead_phones", shown_phones)
 register.filter("lead_emails", shown_emails)
+register.filter("lead_masked", is_masked)
