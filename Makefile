@@ -46,10 +46,11 @@ bench-data: $(STAMP)
 	$(BIN)/python bench/duplicates.py $(DUPLICATES_ARGS)
 
 # Sales: lead import of 100,000 business cards against 1,000,000 contacts; the board and the
-# forecast with 100,000 open opportunities.
+# forecast with 100,000 open opportunities; the customer pool's hourly job over 1,000,000.
 bench-sales: $(STAMP)
 	$(BIN)/python bench/import_leads.py $(LEADS_ARGS)
 	$(BIN)/python bench/kanban_forecast.py $(KANBAN_ARGS)
+	$(BIN)/python bench/pool_returns.py $(POOL_ARGS)
 
 bench-analytics: $(STAMP)
 	$(BIN)/python bench/analytics.py $(ANALYTICS_ARGS)

@@ -44,6 +44,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.db.models.functions import Mod
     from django.utils import timezone
     from import_contacts import seed_existing
 
@@ -77,27 +78,33 @@ def main() -> None:
     now = timezone.now()
     old = now - datetime.timedelta(days=90)
     ids = list(Contact.objects.order_by("pk").values_list("pk", flat=True))
+    contacts = Contact.objects.annotate(
+        m6=Mod("id", 6), m2=Mod("id", 2), m10=Mod("id", 10), m100=Mod("id", 100)
+    )
     with transaction.atomic():
         for index, rep in enumerate(reps):
-            mine = ids[index :: len(reps)]
-            for start in range(0, len(mine), 50_000):
-                chunk = mine[start : start + 50_000]
-                Contact.objects.filter(pk__in=chunk).update(owner=rep, team=rep.team)
-        Contact.objects.filter(pk__in=ids[::2]).update(created_at=old)
+            contacts.filter(m6=index).update(owner=rep, team=rep.team)
+        contacts.filter(m2=0).update(created_at=old)
         Activity.objects.bulk_create(
-            Activity(
-                org_id=admin.org_id,
-                kind="call",
-                subject="回访",
-                contact_id=pk,
-                created_by=admin,
-                occurred_at=now - datetime.timedelta(days=5),
-            )
-            for pk in ids[::10]
+            (
+                Activity(
+                    org_id=admin.org_id,
+                    kind="call",
+                    subject="回访",
+                    contact_id=pk,
+                    created_by=admin,
+                    occurred_at=now - datetime.timedelta(days=5),
+                )
+                for pk in contacts.filter(m10=0).values_list("pk", flat=True)
+            ),
+            batch_size=5000,
         )
         CustomerLock.objects.bulk_create(
-            CustomerLock(org_id=admin.org_id, owner_id=owner, contact_id=pk, locked_at=now)
-            for pk, owner in Contact.objects.filter(pk__in=ids[::100]).values_list("pk", "owner")
+            (
+                CustomerLock(org_id=admin.org_id, owner_id=owner, contact_id=pk, locked_at=now)
+                for pk, owner in contacts.filter(m100=0).values_list("pk", "owner")
+            ),
+            batch_size=5000,
         )
     for pk in ids[:: max(1, len(ids) // 200)][:200]:
         opportunity_create(actor=admin, name="商机", contact=Contact.objects.get(pk=pk))

@@ -121,10 +121,26 @@ def _creation_changes(name: str, fields: Mapping[str, Any], **lists: list[str]) 
 
 def created_event(actor: Any, target_type: str, pk: int, name: str, changes: Any, now: Any) -> Any:
     """One ``<target type>.created`` audit row, for :func:`insert_rows` (``AUDIT_COLUMNS``)."""
+    return event_row(
+        actor.org_id, actor, f"{target_type}.created", target_type, pk, name, changes, now
+    )
+
+
+def event_row(
+    org_id: int,
+    actor: Any,
+    verb: str,
+    target_type: str,
+    pk: int,
+    name: str,
+    changes: Any,
+    now: Any,
+) -> tuple[Any, ...]:
+    """One audit row about one record, for :func:`insert_rows` (``AUDIT_COLUMNS``)."""
     return (
-        actor.org_id,
+        org_id,
         actor.pk if getattr(actor, "pk", None) else None,
-        f"{target_type}.created",
+        verb,
         target_type,
         pk,
         name[:200],

@@ -19,16 +19,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanxi.core.bulk import insert_rows
 from guanxi.core.concurrency import lock_for_update
 from guanxi.core.errors import ConflictError, PermissionDeniedError, ServiceValidationError
 from guanxi.customers.permissions import CustomerPermission
+from guanxi.customers.services.imported import AUDIT_COLUMNS, event_row
 from guanxi.customers.services.pooling import (
     customer_from_pool,
     customer_to_pool,
     customers_to_pool,
 )
+from guanxi.platform.models import AuditEvent
 from guanxi.platform.records import require_permission, require_visible
-from guanxi.platform.services.audit import audit_bulk, audit_event, audit_record
+from guanxi.platform.services.audit import audit_record
 from guanxi.platform.visibility import can_manage
 from guanxi.sales.choices import PoolRuleKind
 from guanxi.sales.models import CustomerLock, Pool, PoolClaim, PooledCustomer, PoolRule
@@ -257,30 +260,26 @@ def _return_chunk(pool: Pool, model: Any, pks: list[int], now: datetime.datetime
     locked = list(
         model._default_manager.select_for_update().filter(pk__in=pks).values_list("pk", flat=True)
     )
-    records = list(due_customers(pool, model, now).filter(pk__in=locked).order_by("pk"))
+    records = list(due_customers(pool, model, now, among=locked).order_by("pk"))
     if not records:
         return 0
     field = field_of(model)
-    PooledCustomer.objects.bulk_create(
-        PooledCustomer(
-            org_id=record.org_id,
-            pool=pool,
-            previous_owner_id=record.owner_id,
-            pooled_at=now,
-            **{field: record},
-        )
-        for record in records
-    )
     ids = [record.pk for record in records]
+    insert_rows(
+        PooledCustomer,
+        ("org_id", "pool_id", f"{field}_id", "previous_owner_id", "pooled_at", "released"),
+        [(r.org_id, pool.pk, r.pk, r.owner_id, now, False) for r in records],
+    )
     CustomerLock.objects.filter(**{f"{field}_id__in": ids}).delete()
     customers_to_pool(model, ids, now=now)
-    audit_bulk(
-        audit_event(
-            actor=None,
-            verb="sales.customer.returned",
-            target=record,
-            changes={"pool": {"before": None, "after": pool.name}},
-        )
-        for record in records
+    label = model._meta.label_lower
+    changes = {"pool": {"before": None, "after": pool.name}}
+    insert_rows(
+        AuditEvent,
+        AUDIT_COLUMNS,
+        [
+            event_row(r.org_id, None, "sales.customer.returned", label, r.pk, r.name, changes, now)
+            for r in records
+        ],
     )
     return len(records)
