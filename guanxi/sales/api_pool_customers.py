@@ -10,13 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
-from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
 from guanxi.platform.api_support import WITH_BODY, PageArgs, answers, get_visible, page_of, set_etag
 from guanxi.platform.records import require_permission
 from guanxi.sales.api_pools import pool_out
 from guanxi.sales.models import Pool
 from guanxi.sales.permissions import SalesPermission
-from guanxi.sales.pool_list import entry_row, pool_entries, require_pooled_or
+from guanxi.sales.pool_list import entry_row, pool_entries, pooled_or_visible
 from guanxi.sales.schemas import (
     ClaimedCustomerOut,
     LockIn,
@@ -34,11 +33,10 @@ from guanxi.sales.services.pool_customers import (
 
 router = Router(tags=["sales"])
 Kind = Literal["contact", "account"]
-VISIBLE = {"contact": contacts_visible_to, "account": accounts_visible_to}
 
 
 def _customer(request: HttpRequest, kind: Kind, public_id: uuid.UUID) -> Any:
-    return require_pooled_or(request.user, kind, public_id, VISIBLE[kind](request.user))
+    return pooled_or_visible(request.user, kind, public_id)
 
 
 def _claimed(kind: Kind, record: Any, response: HttpResponse) -> dict[str, Any]:

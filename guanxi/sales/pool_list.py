@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 
 from guanxi.core.errors import NotFoundError
 from guanxi.customers.models import Account, Contact
+from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
 from guanxi.sales.masking import mask_phone
 from guanxi.sales.models import Pool, PooledCustomer
 from guanxi.sales.pool_clock import field_of
 
 KIND_MODELS: dict[str, Any] = {"contact": Contact, "account": Account}
+VISIBLE = {"contact": contacts_visible_to, "account": accounts_visible_to}
 
 
 def claimable_pools(user: Any) -> QuerySet[Pool]:
@@ -91,8 +93,12 @@ def pooled_customer(user: Any, kind: str, public_id: uuid.UUID) -> Any:
     return model.objects.filter(pk=getattr(entry, f"{field_of(model)}_id")).first()
 
 
-def require_pooled_or(user: Any, kind: str, public_id: uuid.UUID, visible: QuerySet[Any]) -> Any:
-    """The customer by id: in a pool the user sees, else among the customers the user sees."""
+def pooled_or_visible(user: Any, kind: str, public_id: uuid.UUID) -> Any:
+    """The customer a pool action names: in a pool the user sees, else among the customers the
+    user sees (where a claim is refused as "not in the pool"); 404 for any other."""
+    if kind not in VISIBLE:
+        raise NotFoundError(_("No such customer."))
+    visible = VISIBLE[kind](user)
     record = pooled_customer(user, kind, public_id) or visible.filter(public_id=public_id).first()
     if record is None:
         raise NotFoundError(_("No such customer."))

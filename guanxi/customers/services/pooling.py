@@ -19,10 +19,6 @@ from guanxi.platform.models import RecordCollaborator
 Customer = Contact | Account
 
 
-def customer_to_pool(record: Customer, *, now: datetime.datetime) -> None:
-    customers_to_pool(type(record), [record.pk], now=now)
-
-
 def customers_to_pool(model: Any, pks: list[int], *, now: datetime.datetime) -> None:
     """Many at once, for the pool's hourly job (the caller holds the row locks)."""
     model.objects.filter(pk__in=pks).update(pooled_at=now, version=F("version") + 1, updated_at=now)

@@ -26,7 +26,6 @@ from guanxi.customers.permissions import CustomerPermission
 from guanxi.customers.services.imported import AUDIT_COLUMNS, event_row
 from guanxi.customers.services.pooling import (
     customer_from_pool,
-    customer_to_pool,
     customers_to_pool,
 )
 from guanxi.platform.models import AuditEvent
@@ -162,25 +161,34 @@ def customer_claim(*, actor: Any, record: Customer, now: datetime.datetime | Non
     )
 
 
-def _to_pool(
-    record: Customer, pool: Pool, now: datetime.datetime, actor: Any, *, released: bool
+def _put_in_pool(
+    pool: Pool,
+    model: Any,
+    records: list[Any],
+    now: datetime.datetime,
+    *,
+    actor: Any,
+    released: bool,
 ) -> None:
-    field = field_of(type(record))
-    PooledCustomer.objects.create(
-        org_id=record.org_id,
-        pool=pool,
-        previous_owner_id=record.owner_id,
-        pooled_at=now,
-        released=released,
-        **{field: record},
+    """One customer given back or many returned by the job: the pool's entries, the locks
+    ended, the customers withheld, and an audit event each, in bulk (the caller holds the
+    row locks)."""
+    field = field_of(model)
+    ids = [record.pk for record in records]
+    insert_rows(
+        PooledCustomer,
+        ("org_id", "pool_id", f"{field}_id", "previous_owner_id", "pooled_at", "released"),
+        [(r.org_id, pool.pk, r.pk, r.owner_id, now, released) for r in records],
     )
-    CustomerLock.objects.filter(**{field: record}).delete()
-    customer_to_pool(record, now=now)
-    audit_record(
-        actor=actor,
-        verb="sales.customer.released" if released else "sales.customer.returned",
-        target=record,
-        changes={"pool": {"before": None, "after": pool.name}},
+    CustomerLock.objects.filter(**{f"{field}_id__in": ids}).delete()
+    customers_to_pool(model, ids, now=now)
+    verb = "sales.customer.released" if released else "sales.customer.returned"
+    label = model._meta.label_lower
+    changes = {"pool": {"before": None, "after": pool.name}}
+    insert_rows(
+        AuditEvent,
+        AUDIT_COLUMNS,
+        [event_row(r.org_id, actor, verb, label, r.pk, r.name, changes, now) for r in records],
     )
 
 
@@ -196,7 +204,7 @@ def customer_release(*, actor: Any, record: Customer, now: datetime.datetime | N
     pool = pool_of(record.org_id, record.team_id)
     if pool is None:
         raise ConflictError(_("There is no pool to release it to."))
-    _to_pool(record, pool, now or timezone.now(), actor, released=True)
+    _put_in_pool(pool, type(record), [record], now or timezone.now(), actor=actor, released=True)
 
 
 @transaction.atomic
@@ -263,23 +271,5 @@ def _return_chunk(pool: Pool, model: Any, pks: list[int], now: datetime.datetime
     records = list(due_customers(pool, model, now, among=locked).order_by("pk"))
     if not records:
         return 0
-    field = field_of(model)
-    ids = [record.pk for record in records]
-    insert_rows(
-        PooledCustomer,
-        ("org_id", "pool_id", f"{field}_id", "previous_owner_id", "pooled_at", "released"),
-        [(r.org_id, pool.pk, r.pk, r.owner_id, now, False) for r in records],
-    )
-    CustomerLock.objects.filter(**{f"{field}_id__in": ids}).delete()
-    customers_to_pool(model, ids, now=now)
-    label = model._meta.label_lower
-    changes = {"pool": {"before": None, "after": pool.name}}
-    insert_rows(
-        AuditEvent,
-        AUDIT_COLUMNS,
-        [
-            event_row(r.org_id, None, "sales.customer.returned", label, r.pk, r.name, changes, now)
-            for r in records
-        ],
-    )
+    _put_in_pool(pool, model, records, now, actor=None, released=False)
     return len(records)

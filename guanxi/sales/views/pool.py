@@ -16,23 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guanxi.core.errors import GuanxiError, NotFoundError
-from guanxi.customers.selectors import accounts_visible_to, contacts_visible_to
-from guanxi.sales.pool_list import claimable_pools, entry_row, pool_entries, require_pooled_or
+from guanxi.sales.pool_list import claimable_pools, entry_row, pool_entries, pooled_or_visible
 from guanxi.sales.services.pool_customers import (
     customer_claim,
     customer_release,
     customer_set_locked,
 )
 
-VISIBLE = {"contact": contacts_visible_to, "account": accounts_visible_to}
 PAGE_SIZE = 50
 
 
 def _customer(request: HttpRequest, kind: str, public_id: uuid.UUID) -> Any:
-    if kind not in VISIBLE:
-        raise Http404
     try:
-        return require_pooled_or(request.user, kind, public_id, VISIBLE[kind](request.user))
+        return pooled_or_visible(request.user, kind, public_id)
     except NotFoundError as exc:
         raise Http404 from exc
 
